@@ -1,0 +1,85 @@
+"""The `sitegen` command line: thin commands over the library.
+
+Each command turns library errors into one line on stderr naming the file and the problem, and a
+non-zero exit code; a traceback is a bug.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+import click
+
+from sitegen import __version__
+from sitegen.config import Project, load_settings
+from sitegen.errors import SitegenError
+
+
+def _project(root: str) -> Project:
+    return Project(Path(root).resolve())
+
+
+def _fail(error: SitegenError | str) -> None:
+    click.echo(f"sitegen: {error}", err=True)
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="sitegen")
+def cli() -> None:
+    """sitegen turns pasted news articles into a static news site with feeds."""
+
+
+@cli.command("import")
+@click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
+@click.option("--root", default=".", help="The site folder (default: the current folder).")
+@click.option("--force", is_flag=True, help="Overwrite Markdown files a person has edited.")
+@click.option("--url", default=None, help="Record this original URL (with a single FILE).")
+def import_command(paths: tuple[Path, ...], root: str, force: bool, url: str | None) -> None:
+    """Import raw articles (default: content/seeds/) into content/articles/*.md."""
+    from sitegen.importer import import_paths
+
+    project = _project(root)
+    try:
+        settings = load_settings(project.settings_file)
+    except SitegenError as error:
+        _fail(error)
+        sys.exit(1)
+    if url is not None and len(paths) != 1:
+        _fail("--url needs exactly one FILE")
+        sys.exit(2)
+    report = import_paths(project, settings, list(paths) or [project.seeds], force=force, url=url)
+    for line in report.messages:
+        click.echo(line, err=True)
+    click.echo(report.summary(), err=True)
+    sys.exit(1 if report.refused else 0)
+
+
+@cli.command("extract")
+@click.argument("files", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.option("--json", "as_json", is_flag=True, help="Print one JSON object per file (JSON Lines).")
+@click.option("--root", default=".", help="The site folder whose knowledge files to use.")
+def extract_command(files: tuple[Path, ...], as_json: bool, root: str) -> None:
+    """Print the fields extracted from raw article FILEs, writing nothing."""
+    from sitegen.ingest import extract_file, load_knowledge
+
+    knowledge = load_knowledge(_project(root).content)
+    failed = False
+    for path in files:
+        try:
+            extraction = extract_file(path, knowledge)
+        except SitegenError as error:
+            _fail(error)
+            failed = True
+            continue
+        record = extraction.as_gold_record(path.name)
+        if as_json:
+            click.echo(json.dumps(record, ensure_ascii=False))
+        else:
+            click.echo(json.dumps(record, ensure_ascii=False, indent=2))
+    sys.exit(1 if failed else 0)
+
+
+def main() -> None:
+    cli(prog_name="sitegen")
