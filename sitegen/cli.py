@@ -58,7 +58,9 @@ def import_command(paths: tuple[Path, ...], root: str, force: bool, url: str | N
 
 @cli.command("extract")
 @click.argument("files", nargs=-1, required=True, type=click.Path(path_type=Path))
-@click.option("--json", "as_json", is_flag=True, help="Print one JSON object per file (JSON Lines).")
+@click.option(
+    "--json", "as_json", is_flag=True, help="Print one JSON object per file (JSON Lines)."
+)
 @click.option("--root", default=".", help="The site folder whose knowledge files to use.")
 def extract_command(files: tuple[Path, ...], as_json: bool, root: str) -> None:
     """Print the fields extracted from raw article FILEs, writing nothing."""
@@ -79,6 +81,22 @@ def extract_command(files: tuple[Path, ...], as_json: bool, root: str) -> None:
         else:
             click.echo(json.dumps(record, ensure_ascii=False, indent=2))
     sys.exit(1 if failed else 0)
+
+
+@cli.command("build")
+@click.option("--root", default=".", help="The site folder (default: the current folder).")
+@click.option("--no-import", is_flag=True, help="Do not import new or changed seeds first.")
+def build_command(root: str, no_import: bool) -> None:
+    """Import new seeds, then render content/ into the output folder (public/)."""
+    from sitegen.build import build_site
+
+    result = build_site(_project(root), import_seeds=not no_import)
+    for line in result.warnings:
+        click.echo(line, err=True)
+    for error in result.errors:
+        _fail(error)
+    click.echo(result.summary(), err=True)
+    sys.exit(0 if result.ok else 1)
 
 
 def main() -> None:

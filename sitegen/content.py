@@ -182,7 +182,9 @@ class _FieldReader:
         self.path = path
 
     def fail(self, key: str, problem: str) -> ContentError:
-        return ContentError(f"front matter '{key}': {problem}", self.path, _line_of(self.front, key))
+        return ContentError(
+            f"front matter '{key}': {problem}", self.path, _line_of(self.front, key)
+        )
 
     def string(self, key: str, value: Any = _MISSING, *, required: bool = False) -> str | None:
         value = self.data.get(key) if value is _MISSING else value
@@ -190,7 +192,7 @@ class _FieldReader:
             if required:
                 raise self.fail(key, "is required")
             return None
-        if isinstance(value, bool) or isinstance(value, (list, dict)):
+        if isinstance(value, (bool, list, dict)):
             raise self.fail(key, f"must be text, not {type(value).__name__}")
         return str(value)
 
@@ -254,7 +256,9 @@ def load_article(text: str, path: Path) -> Article:
         raise ContentError("front matter must be a mapping of fields", path, 2)
     unknown = sorted(str(k) for k in data if k not in _KNOWN_KEYS)
     if unknown:
-        raise ContentError(f"unknown front matter field '{unknown[0]}'", path, _line_of(front, unknown[0]))
+        raise ContentError(
+            f"unknown front matter field '{unknown[0]}'", path, _line_of(front, unknown[0])
+        )
     r = _FieldReader(data, front, path)
 
     dateline = r.mapping("dateline")

@@ -1,0 +1,78 @@
+"""Photo captions and credits: "Caption. Photo: NAME / AGENCY", "(Photo by NAME/AGENCY via X)", …
+
+A credit is kept as printed (case included), without its label, its parentheses or the interface
+text a paste drags along ("Purchase Licensing Rights"), and split into people and organisations.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from sitegen.ingest.knowledge import Knowledge
+
+
+@dataclass(frozen=True, slots=True)
+class CaptionCredit:
+    caption: str
+    credit: str
+
+
+def _looks_like_names(credit: str) -> bool:
+    """Credits are names: most words are capitalised (or initials, agencies, "via", "for")."""
+    words = [w for w in re.findall(r"[^\W\d_][\w'’.-]*", credit)]
+    if not words:
+        return False
+    named = sum(
+        1 for w in words if w[0].isupper() or w in ("via", "for", "de", "van", "von", "and")
+    )
+    return named * 3 >= len(words) * 2
+
+
+class CreditReader:
+    """Caption/credit patterns compiled once from the knowledge files."""
+
+    def __init__(self, knowledge: Knowledge):
+        labels = "|".join(re.escape(label) for label in knowledge.credit_labels)
+        self.knowledge = knowledge
+        # "(Photo by NAME)" or "(Courtesy: NAME)" closing the line.
+        self._parenthesised = re.compile(
+            rf"^(?P<caption>.*?)\s*\((?P<label>{labels})(?:\s*:\s*|\s+by\s+|\s+)(?P<credit>[^()]+)\)$",
+            re.IGNORECASE,
+        )
+        # "… Photo: NAME", "… Photograph: NAME", "… Image source, NAME".
+        self._labelled = re.compile(
+            rf"^(?P<caption>.*?)(?:^|(?<=[\s.!?…”\"')]))(?P<label>{labels})\s*(?::|,|\s+by\b)\s*(?P<credit>\S.*)$",
+            re.IGNORECASE,
+        )
+        self._copyright = re.compile(r"^(?P<caption>.*?)\s*©\s*(?P<credit>\S.*)$")
+        trailing = "|".join(re.escape(t) for t in knowledge.credit_trailing)
+        self._trailing = re.compile(rf"\s*(?:{trailing})\s*$", re.IGNORECASE)
+        separators = "|".join(re.escape(s) for s in knowledge.credit_separators)
+        self._splitter = re.compile(rf"\s*(?:{separators})\s*", re.IGNORECASE)
+
+    def _clean_credit(self, credit: str) -> str:
+        credit = self._trailing.sub("", credit.strip())
+        credit = credit.strip().strip("()[]").strip()
+        return credit.rstrip(".;,").strip()
+
+    def split(self, line: str) -> CaptionCredit | None:
+        """Split a caption line into caption and credit, or None when it carries no credit."""
+        if len(line) > 600:
+            return None
+        for pattern in (self._parenthesised, self._labelled, self._copyright):
+            match = pattern.match(line)
+            if match is None:
+                continue
+            credit = self._clean_credit(match.group("credit"))
+            caption = match.group("caption").strip()
+            if not credit or len(credit) > 120 or len(credit.split()) > 14:
+                continue
+            if not _looks_like_names(credit) or len(caption.split()) > 80:
+                continue  # a sentence that happens to contain "photo:", not a credit
+            return CaptionCredit(caption=caption, credit=credit)
+        return None
+
+    def parts(self, credit: str) -> tuple[str, ...]:
+        """People and organisations of a credit, in printed order and case."""
+        return tuple(part for part in self._splitter.split(credit) if part)

@@ -1,0 +1,197 @@
+"""Reading printed dates: full calendar dates in many languages, with time and zone when printed.
+
+Only complete dates count (day, month and year); "2 hours ago", "19 June" and story IDs do not.
+A date with a time and a known zone becomes an aware datetime in the printed zone (never shifted
+to UTC); without a zone it stays a calendar date, because a zone is never invented.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass
+from typing import Literal
+
+from sitegen.ingest.knowledge import Knowledge
+
+DateKind = Literal["published", "updated"]
+
+_TIME = (
+    r"(?P<hour>\d{1,2})(?:[:.h](?P<minute>\d{2}))(?::\d{2})?"
+    r"(?:\s*(?P<ampm>[ap]\.?\s?m\.?)(?![a-z]))?"
+    r"(?:\s*uhr)?"
+    r"(?:\s*(?P<zone>(?:gmt|utc)\s?[+-−]\s?\d{1,2}(?::?\d{2})?|[+-−]\d{2}:?\d{2}|[a-z]{1,5}\b))?"
+)
+
+
+@dataclass(frozen=True, slots=True)
+class FoundDate:
+    """A full date found in text, and where."""
+
+    day: dt.date
+    start: int
+    end: int
+
+
+@dataclass(frozen=True, slots=True)
+class DateLine:
+    """A line that is (mostly) a date: its moment and whether it is a publication or an update."""
+
+    when: dt.date | dt.datetime
+    kind: DateKind
+    text: str
+
+
+class DateReader:
+    """Date patterns compiled once from the knowledge files."""
+
+    def __init__(self, knowledge: Knowledge):
+        self.knowledge = knowledge
+        months = "|".join(
+            re.escape(m) for m in sorted(knowledge.months, key=lambda m: (-len(m), m))
+        )
+        suffix = "|".join(re.escape(s) for s in knowledge.year_suffixes)
+        year = rf"(?P<year>(?:19|20)\d\d)(?:(?!\d)|(?=\d{{1,2}}[:.]\d\d))(?:\s*(?:{suffix})(?!\w))?"
+        self._patterns = [
+            re.compile(
+                rf"(?<!\w)(?P<mon>{months})\.?\s+(?P<day>\d{{1,2}})(?:st|nd|rd|th)?,?\s+{year}",
+                re.IGNORECASE,
+            ),
+            re.compile(
+                rf"(?<![\w.])(?P<day>\d{{1,2}})(?:st|nd|rd|th|er|\.)?\s+(?:de\s+)?(?P<mon>{months})"
+                rf"\.?,?\s+(?:de\s+)?{year}",
+                re.IGNORECASE,
+            ),
+            re.compile(
+                r"(?<![\w:-])(?P<year>(?:19|20)\d\d)-(?P<month>\d\d)-(?P<day>\d\d)(?![\d-])",
+            ),
+            re.compile(
+                r"(?<![\w./])(?P<a>\d{1,2})[./](?P<b>\d{1,2})[./](?P<year>(?:19|20)\d\d)(?!\d)",
+            ),
+        ]
+        self._time = re.compile(_TIME, re.IGNORECASE)
+        self._published = self._label_pattern(knowledge.published_labels)
+        self._updated = self._label_pattern(knowledge.updated_labels)
+        self._updated_anywhere = re.compile(
+            r"(?:(?<=\d)|(?<!\w))(?:" + "|".join(map(re.escape, knowledge.updated_labels)) + r")\b",
+            re.IGNORECASE,
+        )
+
+    @staticmethod
+    def _label_pattern(labels: tuple[str, ...]) -> re.Pattern[str]:
+        return re.compile(
+            r"^(?:" + "|".join(map(re.escape, labels)) + r")(?:\s*:|\b)\s*", re.IGNORECASE
+        )
+
+    def find(self, text: str) -> list[FoundDate]:
+        """Every complete date in the text, in order of appearance."""
+        found: list[FoundDate] = []
+        taken: list[tuple[int, int]] = []
+        for pattern in self._patterns:
+            for match in pattern.finditer(text):
+                if any(s < match.end() and match.start() < e for s, e in taken):
+                    continue
+                day = self._to_date(match)
+                if day is not None:
+                    found.append(FoundDate(day, match.start(), match.end()))
+                    taken.append((match.start(), match.end()))
+        return sorted(found, key=lambda f: f.start)
+
+    def _to_date(self, match: re.Match[str]) -> dt.date | None:
+        groups = match.groupdict()
+        year = int(groups["year"])
+        if groups.get("mon"):
+            month = self.knowledge.months.get(groups["mon"].casefold().rstrip("."))
+            day = int(groups["day"])
+        elif groups.get("month"):
+            month, day = int(groups["month"]), int(groups["day"])
+        else:
+            a, b = int(groups["a"]), int(groups["b"])
+            # Day first (European) unless that is impossible; "/" with a day > 12 second is US.
+            day, month = (b, a) if a <= 12 < b else (a, b)
+        if month is None:
+            return None
+        try:
+            return dt.date(year, month, day)
+        except ValueError:
+            return None
+
+    def _zone(self, text: str | None) -> dt.timezone | None:
+        if not text:
+            return None
+        token = text.upper().replace("−", "-").replace(" ", "")
+        offset = re.fullmatch(r"(?:GMT|UTC)?([+-])(\d{1,2}):?(\d{2})?", token)
+        if offset:
+            sign = -1 if offset.group(1) == "-" else 1
+            minutes = int(offset.group(2)) * 60 + int(offset.group(3) or 0)
+            if minutes > 14 * 60:
+                return None
+            return dt.timezone(dt.timedelta(minutes=sign * minutes))
+        if token in self.knowledge.timezones:
+            return dt.timezone(dt.timedelta(minutes=self.knowledge.timezones[token]))
+        return None
+
+    def _moment(self, day: dt.date, rest: str) -> dt.date | dt.datetime:
+        """Attach a printed time and zone to the day when both are there."""
+        match = self._time.search(rest)
+        if match is None:
+            return day
+        hour, minute = int(match.group("hour")), int(match.group("minute"))
+        ampm = (match.group("ampm") or "").lower().replace(".", "").replace(" ", "")
+        if ampm == "pm" and hour < 12:
+            hour += 12
+        elif ampm == "am" and hour == 12:
+            hour = 0
+        zone = self._zone(match.group("zone"))
+        if zone is None or hour > 23 or minute > 59:
+            return day
+        return dt.datetime.combine(day, dt.time(hour, minute), tzinfo=zone)
+
+    def _leftover_words(self, text: str) -> int:
+        words = re.findall(r"[^\W\d_]+", text)
+        ignored = self.knowledge.weekdays | self.knowledge.date_fillers
+        ignored |= {"am", "pm", "a", "p", "m"}
+        return sum(
+            1
+            for w in words
+            if w.casefold() not in ignored and w.upper() not in self.knowledge.timezones
+        )
+
+    def _segment(self, text: str, kind: DateKind) -> DateLine | None:
+        dates = self.find(text)
+        if len(dates) != 1:
+            return None
+        found = dates[0]
+        rest = text[: found.start] + " " + text[found.end :]
+        time = self._time.search(rest)
+        leftover = rest if time is None else rest[: time.start()] + rest[time.end() :]
+        if self._leftover_words(leftover) > 0:
+            return None
+        return DateLine(self._moment(found.day, rest), kind, text)
+
+    def date_line(self, line: str) -> list[DateLine]:
+        """The dates a line consists of (a publication and/or an update), or [] for other lines."""
+        if len(line) > 120:
+            return []
+        kind: DateKind = "published"
+        text = line
+        if match := self._updated.match(text):
+            kind, text = "updated", text[match.end() :]
+        elif match := self._published.match(text):
+            text = text[match.end() :]
+        parts = [(kind, text)]
+        split = self._updated_anywhere.search(text)
+        if split and split.start() > 0:
+            parts = [(kind, text[: split.start()]), ("updated", text[split.end() :])]
+        results = []
+        for part_kind, part in parts:
+            part = part.strip(" :|/·•,-–—")
+            if not part:
+                continue
+            found = self._segment(part, part_kind)
+            if found is None:
+                if part_kind == "published":
+                    return []
+                continue  # "Updated 2 hours ago": no date, but the line is still a date line
+            results.append(found)
+        return results

@@ -1,0 +1,88 @@
+"""Bytes → text: BOMs, strict UTF-8, then a detector for legacy encodings; binary data is refused.
+
+Detection is by content (BOMs, NUL bytes, undecodable bytes, the share of control characters),
+never by the file name.
+"""
+
+from __future__ import annotations
+
+import codecs
+from pathlib import Path
+
+import charset_normalizer
+
+from sitegen.errors import RefusedInput
+
+_BOMS = (  # UTF-32 first: its little-endian BOM begins with UTF-16's.
+    (codecs.BOM_UTF32_LE, "utf-32"),
+    (codecs.BOM_UTF32_BE, "utf-32"),
+    (codecs.BOM_UTF8, "utf-8-sig"),
+    (codecs.BOM_UTF16_LE, "utf-16"),
+    (codecs.BOM_UTF16_BE, "utf-16"),
+)
+# Above this share of control characters, decoded "text" is really binary data.
+_MAX_CONTROL_SHARE = 0.10
+_ALLOWED_CONTROLS = frozenset("\t\n\r\x1b")
+
+
+def _bom_encoding(raw: bytes) -> str | None:
+    for bom, encoding in _BOMS:
+        if raw.startswith(bom):
+            return encoding
+    return None
+
+
+def _bomless_utf16(raw: bytes) -> str | None:
+    """UTF-16 without a BOM shows as NULs in every other byte of mostly-ASCII text."""
+    sample = raw[:4096]
+    pairs = len(sample) // 2
+    if pairs < 8:
+        return None
+    even_nuls = sum(1 for i in range(0, pairs * 2, 2) if sample[i] == 0)
+    odd_nuls = sum(1 for i in range(1, pairs * 2, 2) if sample[i] == 0)
+    if odd_nuls > 0.4 * pairs and even_nuls < 0.05 * pairs:
+        return "utf-16-le"
+    if even_nuls > 0.4 * pairs and odd_nuls < 0.05 * pairs:
+        return "utf-16-be"
+    return None
+
+
+def _control_share(text: str) -> float:
+    sample = text[:65536]
+    if not sample:
+        return 0.0
+    controls = sum(
+        1
+        for ch in sample
+        if (ord(ch) < 32 or 0x7F <= ord(ch) <= 0x9F) and ch not in _ALLOWED_CONTROLS
+    )
+    return controls / len(sample)
+
+
+def _not_text(path: Path | str) -> RefusedInput:
+    return RefusedInput("not a text file (binary data)", path)
+
+
+def decode(raw: bytes, path: Path | str) -> tuple[str, str]:
+    """Return (text, encoding name); raise RefusedInput for empty or binary data."""
+    if not raw:
+        raise RefusedInput("empty file (0 bytes)", path)
+    encoding = _bom_encoding(raw) or _bomless_utf16(raw)
+    if encoding is not None:
+        try:
+            text = raw.decode(encoding)
+        except UnicodeDecodeError:
+            raise _not_text(path) from None
+    else:
+        try:
+            text, encoding = raw.decode("utf-8"), "utf-8"
+        except UnicodeDecodeError:
+            if raw.count(0) > len(raw) // 100:
+                raise _not_text(path) from None
+            best = charset_normalizer.from_bytes(raw).best()
+            if best is None or best.encoding is None:
+                raise _not_text(path) from None
+            text, encoding = str(best), codecs.lookup(best.encoding).name
+    if _control_share(text) > _MAX_CONTROL_SHARE:
+        raise _not_text(path)
+    return text.lstrip("\ufeff"), encoding

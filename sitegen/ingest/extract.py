@@ -1,0 +1,638 @@
+"""Raw article text → fields: where each line sits (header, body, footer) and what it says.
+
+A pasted page reads top to bottom as: site clutter and breadcrumb, headline, standfirst, the meta
+block (byline, dates, lead photo), the body, then related links and the footer. `Extractor` finds
+the headline, walks the meta block, takes the body up to the footer, and reads the fields from
+what each line turned out to be (see `lines` for the per-line rules).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections import Counter
+from dataclasses import dataclass, field
+from typing import Literal
+
+from sitegen.errors import RefusedInput
+from sitegen.ingest.cites import CiteFinder
+from sitegen.ingest.credits import CreditReader
+from sitegen.ingest.dates import DateLine, DateReader
+from sitegen.ingest.knowledge import Knowledge
+from sitegen.ingest.lines import (
+    LineRules,
+    ends_sentence,
+    is_prose,
+    letter_word_count,
+    list_item,
+    looks_like_name,
+    strip_tags,
+)
+from sitegen.ingest.normalise import normalise
+from sitegen.model import Photo
+
+BlockKind = Literal["paragraph", "subheading", "list"]
+
+MAX_TITLE_CHARS = 300
+_HEADER_SCAN = 80
+_LEGAL_SUFFIX = re.compile(
+    r",?\s+(?:ltd\.?|limited|gmbh(?:\s*&\s*co\.?\s*kg)?|inc\.?|llc|plc|ag|s\.?a\.?s?|sas|sarl|bv|oy|ab|as)$",
+    re.IGNORECASE,
+)
+_COPYRIGHT = re.compile(
+    r"(?:©|\(c\)|copyright\b)\s*(?:©\s*)?(?:(?:19|20)\d\d(?:\s*[-–]\s*(?:19|20)\d\d)?\s*,?\s*)?"
+    r"(?P<name>[^.|·•,;:]+(?:\.(?:com|de|fr|co\.uk|org|net|ru|eu)\b)?)",
+    re.IGNORECASE,
+)
+_TRAILING_YEAR = re.compile(r"\s*,?\s*(?:19|20)\d\d$")
+_BBC_SOURCE = re.compile(r"^(?:image|media) source,\s*(?P<credit>.+)$", re.IGNORECASE)
+_BBC_CAPTION = re.compile(r"^(?:image|media) caption,\s*(?P<caption>.+)$", re.IGNORECASE)
+_QUOTES = "\"“”„«»‘’'"
+
+
+@dataclass(frozen=True, slots=True)
+class BodyBlock:
+    """One block of the body: a paragraph, a subheading or a list."""
+
+    kind: BlockKind
+    text: str = ""
+    items: tuple[str, ...] = ()
+    ordered: bool = False
+
+    def plain(self) -> str:
+        return "\n".join(self.items) if self.kind == "list" else self.text
+
+
+@dataclass(frozen=True, slots=True)
+class Extraction:
+    """Every field the importer read from one raw article, before it becomes an Article."""
+
+    title: str
+    blocks: tuple[BodyBlock, ...]
+    sections: tuple[str, ...] = ()
+    standfirst: str | None = None
+    dateline_place: str | None = None
+    dateline_date: dt.date | None = None
+    date: dt.date | dt.datetime | None = None
+    date_source: str | None = None
+    updated: dt.date | dt.datetime | None = None
+    authors: tuple[str, ...] = ()
+    publisher: str | None = None
+    photos: tuple[Photo, ...] = ()
+    cited_sources: tuple[str, ...] = ()
+    lang: str | None = None
+    encoding: str = "utf-8"
+
+    @property
+    def paragraphs(self) -> list[str]:
+        return [b.text for b in self.blocks if b.kind == "paragraph"]
+
+    def body_text(self) -> str:
+        return "\n\n".join(block.plain() for block in self.blocks)
+
+    def as_gold_record(self, file_name: str) -> dict[str, object]:
+        """The `extract --json` record: exactly the keys of `samples/gold.json`."""
+        day = self.date.date() if isinstance(self.date, dt.datetime) else self.date
+        return {
+            "file": file_name,
+            "title": self.title,
+            "sections": list(self.sections),
+            "standfirst": self.standfirst,
+            "dateline_place": self.dateline_place,
+            "date": day.isoformat() if day else None,
+            "authors": list(self.authors),
+            "publisher": self.publisher,
+            "photos": [
+                {"caption": p.caption, "credit": p.credit, "credit_parts": list(p.credit_parts)}
+                for p in self.photos
+            ],
+            "cited_sources": list(self.cited_sources),
+            "paragraphs": len(self.paragraphs),
+            "body": self.body_text(),
+        }
+
+
+@dataclass
+class _Page:
+    """Working state while one article is read; private to Extractor.extract."""
+
+    lines: list[str]
+    title_index: int = 0
+    body_start: int = 0
+    body_end: int = 0
+    standfirst: str | None = None
+    authors: list[str] = field(default_factory=list)
+    dates: list[tuple[DateLine, str]] = field(default_factory=list)
+    photos: list[Photo] = field(default_factory=list)
+    publisher_hint: str | None = None
+
+
+class Extractor:
+    """Reads articles with one set of knowledge; build it once and reuse it for many files."""
+
+    def __init__(self, knowledge: Knowledge):
+        self.knowledge = knowledge
+        self.rules = LineRules.build(knowledge)
+        self.dates = DateReader(knowledge)
+        self.credits = CreditReader(knowledge)
+        self.cites = CiteFinder(knowledge)
+        self._dateline = self._dateline_pattern()
+        self._place_words = r"[A-ZÀ-ÞĀ-ſА-ЯЁ][\w'’.-]*(?:[ -][\w'’.-]+){0,3}"
+        self._self_description = re.compile(
+            r"(?:^|[.!?]\s+)(?P<name>[A-ZÀ-Þ][^.!?]{1,60}?)\s+(?:"
+            + "|".join(p.pattern for p in knowledge.self_descriptions)
+            + ")",
+            re.IGNORECASE,
+        )
+
+    # --- the dateline --------------------------------------------------------------------------
+
+    def _dateline_pattern(self) -> re.Pattern[str]:
+        particles = "|".join(sorted(self.knowledge.place_particles))
+        word = r"[A-ZÀ-ÞĀ-ſА-ЯЁ][\w'’.-]*"
+        place = rf"{word}(?:[ -](?:(?:{particles})[ -])?{word}){{0,3}}"
+        return re.compile(
+            rf"^(?P<place>{place})(?P<middle>,[^()—–]{{1,60}}?)?"
+            rf"\s*(?:\((?P<agency>[^()]{{1,40}})\))?"
+            rf"\s*(?:[—–]|--?)\s+(?=\S)"
+        )
+
+    def dateline(self, paragraph: str) -> tuple[str | None, dt.date | None, str | None, int]:
+        """(place, date, agency, length of the dateline prefix) of a first body paragraph.
+
+        Forms: 'Hamburg (dpa) -', 'POTES, Spain —', 'Pyongyang, June 19, 2024 —',
+        'LONDON, June 19 (Reuters) -'. A date without a year is allowed but not used.
+        """
+        match = self._dateline.match(paragraph[:160])
+        if match is None:
+            return None, None, None, 0
+        place, region, day = match.group("place"), "", None
+        middle = (match.group("middle") or "").strip(" ,")
+        if middle:
+            found = self.dates.find(middle)
+            if found:
+                day = found[0].day
+                middle = (middle[: found[0].start] + middle[found[0].end :]).strip(" ,")
+            if middle and _partial_date(middle, self.knowledge.months):
+                middle = ""
+            if middle and not re.fullmatch(rf"{self._place_words}", middle):
+                return None, None, None, 0
+            region = middle
+        name = f"{place}, {region}" if region else place
+        if letter_word_count(name) > 6:
+            return None, None, None, 0
+        return name, day, match.group("agency"), match.end()
+
+    # --- per-line helpers ----------------------------------------------------------------------
+
+    def _date_lines(self, line: str) -> list[DateLine]:
+        if not any(ch.isdigit() for ch in line):
+            return []
+        return self.dates.date_line(line)
+
+    def _is_source_name(self, line: str) -> bool:
+        if self.knowledge.canonical_source(line):
+            return True
+        return any(line.casefold() == outlet.name.casefold() for outlet in self.knowledge.outlets)
+
+    def _photo(self, line: str) -> Photo | None:
+        split = self.credits.split(line)
+        if split is None:
+            return None
+        return Photo(split.caption, split.credit, self.credits.parts(split.credit))
+
+    def _is_header_noise(self, line: str, masthead: str | None) -> bool:
+        rules = self.rules
+        return (
+            rules.is_boilerplate(line)
+            or rules.is_footer_marker(line)
+            or rules.published_in(line)
+            or rules.breadcrumb(line) is not None
+            or bool(self._date_lines(line))
+            or rules.byline_names(line) is not None
+            or list_item(line) is not None
+            or line.startswith(("@", "http://", "https://", "www."))
+            or line.endswith(":")
+            or (masthead is not None and _same_name(line, masthead))
+            or self._is_source_name(line)
+            or self._photo(line) is not None
+        )
+
+    # --- structure -----------------------------------------------------------------------------
+
+    def _title_index(self, lines: list[str], masthead: str | None) -> int:
+        for i, line in enumerate(lines[:_HEADER_SCAN]):
+            if len(line) > MAX_TITLE_CHARS or self._is_header_noise(line, masthead):
+                continue
+            count = letter_word_count(line)
+            if count >= 4 and _sentence_count(line) <= 1:
+                return i
+            if count >= 2 and self._opens_article(lines, i + 1, masthead):
+                return i
+        for i, line in enumerate(lines[:_HEADER_SCAN]):
+            if len(line) <= MAX_TITLE_CHARS and not self.rules.is_boilerplate(line):
+                return i
+        return 0
+
+    def _opens_article(self, lines: list[str], start: int, masthead: str | None) -> bool:
+        """Whether the lines from `start` begin an article: a byline, a date, or prose."""
+        for line in lines[start : start + 3]:
+            if self.rules.is_boilerplate(line):
+                continue
+            return bool(
+                self._date_lines(line)
+                or self.rules.byline_names(line) is not None
+                or (is_prose(line) and letter_word_count(line) >= 12)
+            )
+        return False
+
+    def _sections(self, lines: list[str], title_index: int, masthead: str | None) -> list[str]:
+        header = lines[:title_index]
+        for line in reversed(header):
+            crumbs = self.rules.breadcrumb(line)
+            if crumbs and not self._is_source_name(line):
+                return [_label_case(c) for c in crumbs]
+        if not header:
+            return []
+        label = header[-1]
+        if not self._is_label(label, masthead):
+            return []
+        run = 0
+        for line in reversed(header):
+            if masthead is not None and _same_name(line, masthead):
+                continue
+            if self.rules.is_boilerplate(line) or not self._is_label(line, masthead):
+                break
+            run += 1
+        return [_label_case(label)] if run <= 2 else []
+
+    def _is_label(self, line: str, masthead: str | None) -> bool:
+        return (
+            1 <= len(line.split()) <= 3
+            and letter_word_count(line) >= 1
+            and not ends_sentence(line)
+            and not self.rules.is_boilerplate(line)
+            and not self._date_lines(line)
+            and not (masthead is not None and _same_name(line, masthead))
+            and line.casefold() not in self.knowledge.home_labels
+        )
+
+    def _next_meaningful(self, lines: list[str], start: int, stop: int) -> str | None:
+        for line in lines[start:stop]:
+            if not self.rules.is_boilerplate(line):
+                return line
+        return None
+
+    def _standfirst_fits(self, page: _Page, i: int, seen_meta_before: bool) -> bool:
+        line = page.lines[i]
+        count = letter_word_count(line)
+        if count < 6 or count > 90 or list_item(line) or self.dateline(line)[0]:
+            return False
+        if self.rules.is_footer_marker(line):
+            return False
+        nxt = self._next_meaningful(page.lines, i + 1, len(page.lines))
+        if nxt is None:
+            return False
+        if not ends_sentence(line) and count >= 8:
+            return True
+        if (
+            self._date_lines(nxt)
+            or self.rules.byline_names(nxt) is not None
+            or self._photo(nxt) is not None
+            or _BBC_SOURCE.match(nxt)
+            or self.dateline(nxt)[0]
+            or looks_like_name(nxt)
+        ):
+            return True
+        # A dek printed again as the opening of the body.
+        return any(other.startswith(line) for other in page.lines[i + 1 :])
+
+    def _walk_meta(self, page: _Page, masthead: str | None) -> None:
+        """From the headline to the first body paragraph: standfirst, byline, dates, lead photo."""
+        lines = page.lines
+        i = page.title_index + 1
+        seen_photo = False
+        while i < len(lines):
+            line = lines[i]
+            rules = self.rules
+            dates = self._date_lines(line)
+            names = rules.byline_names(line)
+            photo = self._photo(line)
+            if dates:
+                page.dates.extend((d, "byline") for d in dates)
+            elif rules.published_in(line):
+                if i + 1 < len(lines):
+                    page.publisher_hint = lines[i + 1]
+                i += 1
+            elif rules.is_related_opener(line):
+                i += 1
+            elif names is not None:
+                page.authors.extend(n for n in names if n not in page.authors)
+            elif photo is not None or _BBC_SOURCE.match(line) or _BBC_CAPTION.match(line):
+                i = self._take_photo(page, i) - 1
+                seen_photo = True
+            elif (
+                rules.is_boilerplate(line)
+                or line.startswith("@")
+                or self._is_source_name(line)
+                or (masthead and _same_name(line, masthead))
+            ):
+                pass
+            elif (
+                page.standfirst is None
+                and not seen_photo
+                and self._standfirst_fits(page, i, bool(page.dates or page.authors))
+            ):
+                page.standfirst = line
+            elif (
+                not page.authors
+                and looks_like_name(line)
+                and not self.rules.breadcrumb(line)
+                and self._opens_meta(lines, i + 1)
+            ):
+                page.authors.append(line)
+            elif len(line.split()) <= 3 and not ends_sentence(line):
+                pass  # a label such as "Analysis" or "English edition"
+            else:
+                break
+            i += 1
+        page.body_start = i
+
+    def _opens_meta(self, lines: list[str], start: int) -> bool:
+        """A bare name is a byline when meta follows it (a handle, a date, 'Follow', a photo)."""
+        if start >= len(lines):
+            return False
+        line = lines[start]
+        return bool(
+            line.startswith("@")
+            or self._date_lines(line)
+            or self._photo(line)
+            or self.rules.is_boilerplate(line)
+            or self.rules.published_in(line)
+        )
+
+    def _take_photo(self, page: _Page, i: int) -> int:
+        """Read the photo at line i (caption with credit, or BBC's source/caption pair)."""
+        lines = page.lines
+        line = lines[i]
+        source = _BBC_SOURCE.match(line)
+        if source:
+            credit = source.group("credit").strip()
+            caption = ""
+            if i + 1 < len(lines) and (cap := _BBC_CAPTION.match(lines[i + 1])):
+                caption = cap.group("caption").strip()
+                i += 1
+            self._add_photo(page, Photo(caption, credit, self.credits.parts(credit)))
+            return i + 1
+        caption_only = _BBC_CAPTION.match(line)
+        if caption_only:
+            self._add_photo(page, Photo(caption_only.group("caption").strip()))
+            return i + 1
+        photo = self._photo(line)
+        if photo is not None:
+            self._add_photo(page, photo)
+        return i + 1
+
+    @staticmethod
+    def _add_photo(page: _Page, photo: Photo) -> None:
+        for existing in page.photos:
+            if existing.caption == photo.caption and existing.credit == photo.credit:
+                return
+        page.photos.append(photo)
+
+    def _footer_start(self, lines: list[str], start: int) -> int:
+        """The first footer marker after which at most one long paragraph follows."""
+        long_after = [0] * (len(lines) + 1)
+        for i in range(len(lines) - 1, start - 1, -1):
+            line = lines[i]
+            substantial = letter_word_count(line) >= 25 and not self.rules.is_footer_marker(line)
+            long_after[i] = long_after[i + 1] + int(substantial)
+        for i in range(start, len(lines)):
+            if self.rules.is_footer_marker(lines[i]) and long_after[i + 1] <= 1:
+                return i
+        return len(lines)
+
+    def _body(self, page: _Page) -> list[BodyBlock]:
+        lines = page.lines
+        blocks: list[BodyBlock] = []
+        pending_list: list[str] = []
+        ordered = False
+        i = page.body_start
+
+        def flush() -> None:
+            nonlocal pending_list
+            if pending_list:
+                blocks.append(BodyBlock("list", items=tuple(pending_list), ordered=ordered))
+                pending_list = []
+
+        while i < page.body_end:
+            line = lines[i]
+            item = list_item(line)
+            if item is not None and not (item[1] and is_prose(line) and not pending_list):
+                if pending_list and item[1] != ordered:
+                    flush()
+                ordered = item[1]
+                pending_list.append(item[0])
+                i += 1
+                continue
+            flush()
+            if self.rules.is_boilerplate(line) or self.rules.is_footer_marker(line):
+                i += 1
+            elif self.rules.is_related_opener(line):
+                nxt = lines[i + 1] if i + 1 < page.body_end else ""
+                i += 2 if nxt and not is_prose(nxt) else 1
+            elif self._photo(line) or _BBC_SOURCE.match(line) or _BBC_CAPTION.match(line):
+                i = self._take_photo(page, i)
+            elif self._date_lines(line) and letter_word_count(line) <= 6:
+                page.dates.extend((d, "byline") for d in self._date_lines(line))
+                i += 1
+            elif (ends_sentence(line) and letter_word_count(line) >= 2) or letter_word_count(
+                line
+            ) >= 20:
+                blocks.append(BodyBlock("paragraph", line))
+                i += 1
+            else:
+                nxt = self._next_meaningful(lines, i + 1, page.body_end)
+                if (
+                    nxt is not None
+                    and (is_prose(nxt) or list_item(nxt))
+                    and letter_word_count(line) <= 14
+                    and not line.startswith("@")
+                ):
+                    blocks.append(BodyBlock("subheading", line))
+                i += 1
+        flush()
+        while blocks and blocks[-1].kind == "subheading":
+            blocks.pop()
+        return self._drop_repeats(blocks, page.standfirst)
+
+    @staticmethod
+    def _drop_repeats(blocks: list[BodyBlock], standfirst: str | None) -> list[BodyBlock]:
+        """Drop pull quotes, a standfirst printed again whole, and paragraphs printed twice."""
+        kept: list[BodyBlock] = []
+        texts = [b.text for b in blocks if b.kind == "paragraph"]
+        seen: set[str] = set()
+        for block in blocks:
+            if block.kind == "paragraph":
+                bare = block.text.strip(_QUOTES + " ")
+                if block.text in seen or (standfirst and block.text == standfirst):
+                    continue
+                if len(bare) < 300 and any(
+                    bare in other and other != block.text for other in texts
+                ):
+                    continue
+                seen.add(block.text)
+            kept.append(block)
+        return kept
+
+    # --- fields --------------------------------------------------------------------------------
+
+    def _publisher(self, lines: list[str], page: _Page, footer: list[str]) -> str | None:
+        for outlet in self.knowledge.outlets:
+            if any(p.search(line) for line in lines for p in outlet.patterns):
+                return outlet.name
+        if page.publisher_hint:
+            return page.publisher_hint
+        for line in footer + lines:
+            if name := self._copyright_name(line):
+                return name
+        for line in footer:
+            if match := self._self_description.search(line):
+                return match.group("name").strip()
+        for line in lines[: page.title_index]:
+            if self._is_source_name(line):
+                return self.knowledge.canonical_source(line) or line
+        return None
+
+    def _copyright_name(self, line: str) -> str | None:
+        match = _COPYRIGHT.search(line)
+        if match is None:
+            return None
+        name = _TRAILING_YEAR.sub("", match.group("name").strip())
+        name = re.split(r"\s+(?:all rights|alle rechte|tous droits)", name, flags=re.I)[0]
+        name = _LEGAL_SUFFIX.sub("", name.strip()).strip(" -–—")
+        if not name or not name[0].isupper() or len(name.split()) > 6:
+            return None
+        for outlet in self.knowledge.outlets:
+            if any(_same_name(name, owner) for owner in outlet.owners):
+                return outlet.name
+        if self.knowledge.canonical_source(name) and not self._is_outlet_only(name):
+            return None  # a wire agency's copyright on a story it supplied
+        return name
+
+    def _is_outlet_only(self, name: str) -> bool:
+        return any(_same_name(name, o.name) for o in self.knowledge.outlets)
+
+    def _date(self, page: _Page, place_date: dt.date | None) -> tuple:
+        published = [d for d, _ in page.dates if d.kind == "published"]
+        updated = [d for d, _ in page.dates if d.kind == "updated"]
+        update_when = updated[0].when if updated else None
+        if published:
+            return published[0].when, "byline", update_when
+        if place_date is not None:
+            return place_date, "dateline", update_when
+        for photo in page.photos:
+            found = self.dates.find(photo.caption)
+            if found:
+                return found[0].day, "caption", update_when
+        return None, None, update_when
+
+    def _language(self, blocks: list[BodyBlock]) -> str | None:
+        counts: Counter[str] = Counter()
+        sample = " ".join(b.plain() for b in blocks[:8]).casefold()
+        tokens = re.findall(r"[^\W\d_]+", sample)
+        for lang, vocabulary in self.knowledge.language_words.items():
+            counts[lang] = sum(1 for t in tokens if t in vocabulary)
+        if not tokens:
+            return None
+        best, score = counts.most_common(1)[0]
+        return best if score >= max(3, len(tokens) // 20) else None
+
+    # --- the whole article ---------------------------------------------------------------------
+
+    def extract(self, text: str, path: str = "<text>") -> Extraction:
+        """Read one decoded article; raise RefusedInput when it is not an article."""
+        text = normalise(text)
+        lines = [line for line in text.split("\n") if line]
+        if not lines:
+            raise RefusedInput("no text (only whitespace)", path)
+        if len(lines) == 1 and len(lines[0]) > 1000:
+            raise RefusedInput(
+                f"no line breaks — the first line is {len(lines[0]):,} characters, not a title",
+                path,
+            )
+        page = _Page(lines)
+        copyright_name = next(
+            (name for line in reversed(lines) if (name := self._copyright_name(line))), None
+        )
+        page.title_index = self._title_index(lines, copyright_name)
+        title = lines[page.title_index]
+        sections = self._sections(lines, page.title_index, copyright_name)
+        for line in lines[: page.title_index]:
+            page.dates.extend((d, "byline") for d in self._date_lines(line))
+            if names := self.rules.byline_names(line):
+                page.authors.extend(names)
+        self._walk_meta(page, copyright_name)
+        footer_at = self._footer_start(lines, page.body_start)
+        page.body_end = footer_at
+        blocks = self._body(page)
+        if not any(b.kind == "paragraph" for b in blocks):
+            if page.standfirst:  # a lone paragraph after the headline is the body, not a dek
+                blocks = [BodyBlock("paragraph", page.standfirst)]
+                page.standfirst = None
+            else:
+                raise RefusedInput("no body text (only a title)", path)
+        for line in lines[footer_at:]:
+            for found in self._date_lines(line):
+                if found.kind == "published" and self.dates._published.match(line):
+                    page.dates.append((found, "text"))
+
+        first = next(b.text for b in blocks if b.kind == "paragraph")
+        place, place_date, agency, _ = self.dateline(first)
+        when, source, updated = self._date(page, place_date)
+        publisher = self._publisher(lines, page, lines[footer_at:])
+        exclude = {publisher} if publisher else set()
+        agencies = tuple(
+            name
+            for name in re.split(r"\s*[/,]\s*", agency or "")
+            if name and letter_word_count(name) <= 4
+        )
+        cited = self.cites.find([b.plain() for b in blocks], exclude, agencies)
+        return Extraction(
+            title=title[:MAX_TITLE_CHARS],
+            blocks=tuple(blocks),
+            sections=tuple(sections),
+            standfirst=page.standfirst,
+            dateline_place=place,
+            dateline_date=place_date,
+            date=when,
+            date_source=source,
+            updated=updated,
+            authors=tuple(strip_tags(a) for a in page.authors),
+            publisher=publisher,
+            photos=tuple(page.photos),
+            cited_sources=tuple(cited),
+            lang=self._language(blocks),
+        )
+
+
+def _same_name(a: str, b: str) -> bool:
+    def bare(name: str) -> str:
+        name = name.casefold().strip()
+        return name[4:] if name.startswith("the ") else name
+
+    return bare(a) == bare(b)
+
+
+def _sentence_count(line: str) -> int:
+    return len(re.findall(r"[.!?](?:\s+[A-ZÀ-Þ\"“]|$)", line))
+
+
+def _label_case(label: str) -> str:
+    return label.title() if label.isupper() and len(label) > 3 else label
+
+
+def _partial_date(text: str, months: dict[str, int]) -> bool:
+    """'June 19', '19 juin': a date without a year, allowed inside a dateline but not used."""
+    tokens = re.findall(r"[^\W\d_]+", text.casefold())
+    return bool(tokens) and all(t in months for t in tokens) and any(c.isdigit() for c in text)

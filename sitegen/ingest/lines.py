@@ -1,0 +1,202 @@
+"""What a single pasted line is, judged on its own: each rule is a small, named, tested function.
+
+The rules only look at one line (and the knowledge files). Where a line sits in the article —
+header, body or footer — is decided later by `extract`, which combines these judgements.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from sitegen.ingest.knowledge import Knowledge
+
+_WORD = re.compile(r"[^\W_][\w'’.&-]*")
+_LETTER_WORD = re.compile(r"[^\W\d_]{2,}")
+_LIST_ITEM = re.compile(r"^(?:(?P<number>\d{1,3})[.)]|[-•*–·▪●◦‣])\s+(?P<text>\S.*)$")
+_TERMINAL = re.compile(r"[.!?…:;]['\"”’»)\]]*$|[\"”»]$")
+_GLUED_CAMEL = re.compile(r"^(?:[A-ZÀ-ÞА-ЯЁ][a-zß-ÿа-яё]{2,}){2,5}$")
+_CAMEL_PART = re.compile(r"[A-ZÀ-ÞА-ЯЁ][a-zß-ÿа-яё]+")
+_NAME_TOKEN = re.compile(r"^(?:[A-ZÀ-ÞĀ-ſА-ЯЁ][\w'’-]*\.?|[A-Z]\.|Mc[A-Z]\w+|O['’][A-Z]\w+)$")
+_NAME_PARTICLES = frozenset(
+    {
+        "van",
+        "von",
+        "de",
+        "der",
+        "den",
+        "da",
+        "di",
+        "du",
+        "la",
+        "le",
+        "bin",
+        "al",
+        "el",
+        "ten",
+        "ter",
+    }
+)
+_HTML_TAG = re.compile(r"<[^<>]{0,200}>")
+# Words that glue into share-button rows ("pdfshareprint", "printsharecopy link").
+_UI_WORDS = (
+    "share", "print", "pdf", "copy", "link", "email", "mail", "save", "tweet", "post", "comment",
+    "comments", "facebook", "twitter", "whatsapp", "telegram", "linkedin", "reddit", "bookmark",
+    "listen", "download", "gift", "send", "url", "x", "vk", "teilen", "drucken", "merken",
+    "kopieren", "partager", "imprimer", "copier", "lien",
+)  # fmt: skip
+
+
+def words(line: str) -> list[str]:
+    return _WORD.findall(line)
+
+
+def letter_word_count(line: str) -> int:
+    return len(_LETTER_WORD.findall(line))
+
+
+def ends_sentence(line: str) -> bool:
+    """True when the line ends like a sentence (full stop, question, quote…)."""
+    return bool(_TERMINAL.search(line))
+
+
+def is_prose(line: str) -> bool:
+    """A body-paragraph-like line: a sentence that ends, or a long run of words."""
+    count = letter_word_count(line)
+    return (ends_sentence(line) and count >= 4 and not line.endswith(":")) or count >= 25
+
+
+def list_item(line: str) -> tuple[str, bool] | None:
+    """(item text, ordered) for "1. text", "- text", "• text"; None otherwise."""
+    match = _LIST_ITEM.match(line)
+    if match is None:
+        return None
+    return match.group("text"), match.group("number") is not None
+
+
+def split_glued_labels(line: str) -> list[str] | None:
+    """'NewsPolitics' → ['News', 'Politics']: labels that lost the space between them."""
+    if " " in line or not _GLUED_CAMEL.match(line):
+        return None
+    return _CAMEL_PART.findall(line)
+
+
+def is_glued_ui(line: str) -> bool:
+    """'pdfshareprint', 'printsharecopy link': button labels pasted without spaces."""
+    squashed = line.casefold().replace(" ", "")
+    if not squashed.isalpha() or len(squashed) > 60 or len(line.split()) > 3:
+        return False
+    reachable = [True] + [False] * len(squashed)
+    for end in range(1, len(squashed) + 1):
+        reachable[end] = any(
+            reachable[end - len(w)] and squashed.endswith(w, 0, end)
+            for w in _UI_WORDS
+            if len(w) <= end
+        )
+    return reachable[-1] and len(squashed) > 4
+
+
+def strip_tags(text: str) -> str:
+    return " ".join(_HTML_TAG.sub(" ", text).split())
+
+
+def looks_like_name(text: str) -> bool:
+    """'Rowan Pike', 'Jean-Luc de la Tour': 2–5 capitalised words, no digits or sentence marks."""
+    parts = text.split()
+    if not 2 <= len(parts) <= 5 or any(ch.isdigit() for ch in text):
+        return False
+    if not parts[0][0].isupper() or not parts[-1][0].isupper():
+        return False
+    return all(_NAME_TOKEN.match(p) or p.casefold() in _NAME_PARTICLES for p in parts)
+
+
+@dataclass(frozen=True, slots=True)
+class LineRules:
+    """Line judgements that need the knowledge files, with their patterns compiled once."""
+
+    knowledge: Knowledge
+    boilerplate: re.Pattern[str]
+    footer: re.Pattern[str]
+    byline: re.Pattern[str]
+    conjunctions: re.Pattern[str]
+    crumb_separator: re.Pattern[str]
+
+    @classmethod
+    def build(cls, knowledge: Knowledge) -> LineRules:
+        def union(patterns: tuple[re.Pattern[str], ...]) -> re.Pattern[str]:
+            return re.compile("|".join(f"(?:{p.pattern})" for p in patterns), re.IGNORECASE)
+
+        prefixes = "|".join(re.escape(p).replace(r"\ ", r"\s+") for p in knowledge.byline_prefixes)
+        conj = "|".join(re.escape(c) for c in knowledge.byline_conjunctions)
+        separators = "|".join(re.escape(s) for s in knowledge.breadcrumb_separators)
+        return cls(
+            knowledge=knowledge,
+            boilerplate=union(knowledge.boilerplate_patterns),
+            footer=union(knowledge.footer_markers),
+            byline=re.compile(rf"^(?:{prefixes})(?:\s*:\s*|\s+)(?P<names>\S.*)$", re.IGNORECASE),
+            conjunctions=re.compile(rf"\s*(?:,|;|\s(?:{conj})\s)\s*", re.IGNORECASE),
+            crumb_separator=re.compile(rf"\s+(?:{separators})\s+"),
+        )
+
+    def is_boilerplate(self, line: str) -> bool:
+        """Interface text: button labels, counts, read times, share rows, promos."""
+        folded = line.casefold().rstrip(" :")
+        if (
+            folded in self.knowledge.boilerplate_lines
+            or line.casefold() in self.knowledge.boilerplate_lines
+        ):
+            return True
+        if len(line) <= 160 and self.boilerplate.search(line):
+            return True
+        return is_glued_ui(line)
+
+    def is_related_opener(self, line: str) -> bool:
+        return line.casefold() in self.knowledge.related_openers
+
+    def is_footer_marker(self, line: str) -> bool:
+        """Copyright lines, legal links, "More from …": what follows is page footer."""
+        return len(line) <= 400 and bool(self.footer.search(line))
+
+    def published_in(self, line: str) -> bool:
+        return line.casefold().rstrip(" :") in self.knowledge.published_in
+
+    def breadcrumb(self, line: str) -> list[str] | None:
+        """'News › Regions', 'Home > World > Europe', 'NewsPolitics' → the labels without Home."""
+        if len(line) > 120 or ends_sentence(line):
+            return None
+        parts = self.crumb_separator.split(line)
+        if len(parts) < 2:
+            glued = split_glued_labels(line)
+            if glued is None:
+                return None
+            parts = glued
+        if any(letter_word_count(p) == 0 or len(p.split()) > 4 for p in parts):
+            return None
+        return [p for p in parts if p.casefold() not in self.knowledge.home_labels]
+
+    def byline_names(self, line: str) -> list[str] | None:
+        """The people of a "By …" line, without job titles, outlets or places; None if no byline."""
+        match = self.byline.match(line)
+        if match is None or len(line) > 200:
+            return None
+        return self.names(match.group("names"))
+
+    def names(self, text: str) -> list[str]:
+        text = strip_tags(text)
+        text = re.split(r"\s+[|·•—–-]\s+|\s*\|\s*", text)[0]
+        people = []
+        for part in self.conjunctions.split(text):
+            part = re.sub(r"\s+(?:in|aus|à|en|from)\s+[A-ZÀ-Þ][\w .'’-]*$", "", part.strip())
+            part = part.strip(" .,;:")
+            if not part or part.casefold() in self.knowledge.job_titles:
+                continue
+            if (
+                self.knowledge.canonical_source(part)
+                or part.casefold() in self.knowledge.home_labels
+            ):
+                continue
+            if looks_like_name(part) or (
+                len(part.split()) == 1 and part[:1].isupper() and len(part) > 2
+            ):
+                people.append(part)
+        return people
