@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal
 from urllib.parse import urlsplit
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from sitegen.errors import ConfigError
 
@@ -55,6 +56,13 @@ def _check(name: str, value: Any, path: Path) -> Any:
         raise ConfigError(f"'{name}' must be text", path)
     if name in _CHOICES and value not in _CHOICES[name]:
         raise ConfigError(f"'{name}' must be one of {', '.join(_CHOICES[name])}", path)
+    if name == "timezone":
+        try:
+            ZoneInfo(value)
+        except (ZoneInfoNotFoundError, ValueError):
+            raise ConfigError(
+                f"'timezone' must be an IANA time zone such as 'UTC', not '{value}'", path
+            ) from None
     if name == "base_url":
         parts = urlsplit(value)
         if parts.scheme not in ("http", "https") or not parts.hostname:

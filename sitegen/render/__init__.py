@@ -1,0 +1,1 @@
+"""Turning the site model into files: Markdown bodies, templates, JSON-LD, feeds and the sitemap."""

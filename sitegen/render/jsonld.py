@@ -1,0 +1,90 @@
+"""schema.org NewsArticle JSON-LD for an article page, safe to put inside a `<script>` element.
+
+Only what the article records is stated: no author when none is known, no invented types for the
+names in a photo credit (they may be agencies or people), the original publisher as
+`sourceOrganization` and the original article as `isBasedOn`.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from sitegen.model import Article
+
+_SCRIPT_SAFE = str.maketrans({"<": "\\u003c", ">": "\\u003e", "&": "\\u0026"})
+
+
+def script_json(data: Any) -> str:
+    """JSON whose text can never close the surrounding `<script>` element or open a comment."""
+    text = json.dumps(data, ensure_ascii=False, separators=(",", ":"))
+    return text.translate(_SCRIPT_SAFE).replace("\u2028", "\\u2028").replace("\u2029", "\\u2029")
+
+
+def _organization(name: str) -> dict[str, str]:
+    return {"@type": "Organization", "name": name}
+
+
+def news_article(
+    article: Article,
+    *,
+    original_url: str | None,
+    image_urls: tuple[str | None, ...],
+    url: str,
+    site_name: str,
+    site_url: str,
+    language: str,
+    published: str | None,
+    modified: str | None,
+    description: str | None,
+) -> dict[str, Any]:
+    """The NewsArticle object for one article page (URLs absolute, dates RFC 3339)."""
+    data: dict[str, Any] = {
+        "@context": "https://schema.org",
+        "@type": "NewsArticle",
+        "@id": url,
+        "url": url,
+        "mainEntityOfPage": url,
+        "identifier": article.id,
+        "headline": article.title,
+        "inLanguage": article.lang or language,
+        "publisher": {**_organization(site_name), "url": site_url},
+    }
+    if description:
+        data["description"] = description
+    if published:
+        data["datePublished"] = published
+    if modified:
+        data["dateModified"] = modified
+    if article.authors:
+        data["author"] = [{"@type": "Person", "name": name} for name in article.authors]
+    if article.sections:
+        data["articleSection"] = list(article.sections)
+    if article.tags:
+        data["keywords"] = list(article.tags)
+    if article.dateline.place:
+        data["locationCreated"] = {"@type": "Place", "name": article.dateline.place}
+    if article.publisher:
+        data["sourceOrganization"] = _organization(article.publisher)
+    based_on: dict[str, Any] = {"@type": "NewsArticle", "headline": article.title}
+    if original_url:
+        based_on["url"] = original_url
+    if article.publisher:
+        based_on["publisher"] = _organization(article.publisher)
+    if not article.original and (original_url or article.publisher):
+        data["isBasedOn"] = based_on
+    if article.cites:
+        data["citation"] = [_organization(name) for name in article.cites]
+    images = []
+    for photo, image_url in zip(article.photos, image_urls, strict=True):
+        image: dict[str, Any] = {"@type": "ImageObject", "caption": photo.caption}
+        if image_url:
+            image["contentUrl"] = image_url
+        if photo.credit:
+            image["creditText"] = photo.credit
+            parts = photo.credit_parts or (photo.credit,)
+            image["creator"] = [{"name": part} for part in parts]
+        images.append(image)
+    if images:
+        data["image"] = images
+    return data

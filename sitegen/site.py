@@ -1,0 +1,287 @@
+"""The site model: every article, its taxonomies, the archive, pagination and the URL of each page.
+
+Built from loaded articles and the settings, once per build; the renderer reads it and never
+changes it. Every ordering here is total (date, then slug) so two builds of the same content list
+pages in the same order.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Literal
+from zoneinfo import ZoneInfo
+
+from slugify import slugify
+
+from sitegen.content import read_article
+from sitegen.errors import ContentError
+from sitegen.model import Article, When, calendar_date
+
+TaxonomyKind = Literal["sections", "tags", "publishers"]
+TAXONOMY_LABELS: dict[TaxonomyKind, str] = {
+    "sections": "Section",
+    "tags": "Tag",
+    "publishers": "Publisher",
+}
+MONTH_NAMES = (
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+)
+
+
+_SLUG = re.compile(r"[a-z0-9]+(?:[-_][a-z0-9]+)*")
+
+
+def make_slug(text: str) -> str:
+    """A URL-safe ASCII slug; text with nothing to transliterate gets a short stable hash."""
+    slug = slugify(text, max_length=80, word_boundary=True)
+    if slug:
+        return slug
+    return "t-" + hashlib.sha256(text.encode("utf-8")).hexdigest()[:10]
+
+
+def aware(when: When, zone: ZoneInfo) -> dt.datetime:
+    """An aware moment for sorting and feeds: a calendar day is midnight in the site's zone."""
+    if isinstance(when, dt.datetime):
+        return when
+    return dt.datetime.combine(when, dt.time(0, 0), tzinfo=zone)
+
+
+# --- loading -----------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Loaded:
+    """Articles that loaded, each with the file it came from, and the files that did not."""
+
+    articles: tuple[Article, ...]
+    files: tuple[Path, ...]
+    errors: tuple[ContentError, ...]
+
+
+def load_articles(folder: Path) -> Loaded:
+    """Read every `*.md` in `folder`; a broken file becomes an error and the rest still load.
+
+    Slugs are URL path segments, so each must already be a clean slug (no `/`, no `..`) and
+    unique: an article whose slug breaks either rule is refused rather than silently renamed.
+    """
+    articles: list[Article] = []
+    files: list[Path] = []
+    errors: list[ContentError] = []
+    owner: dict[str, Path] = {}
+    paths = sorted(folder.glob("*.md")) if folder.is_dir() else []
+    for path in paths:
+        try:
+            article = read_article(path)
+        except ContentError as error:
+            errors.append(error)
+            continue
+        if not _SLUG.fullmatch(article.slug):
+            hint = make_slug(article.slug)
+            errors.append(
+                _slug_error(
+                    path,
+                    f"'{article.slug}' is not a URL slug (use lowercase letters, digits and "
+                    f"hyphens, e.g. '{hint}')",
+                )
+            )
+            continue
+        if article.slug in owner:
+            first = owner[article.slug].name
+            errors.append(_slug_error(path, f"'{article.slug}' is already used by {first}"))
+            continue
+        owner[article.slug] = path
+        articles.append(article)
+        files.append(path)
+    return Loaded(tuple(articles), tuple(files), tuple(errors))
+
+
+def _slug_error(path: Path, problem: str) -> ContentError:
+    line = 1
+    for number, text in enumerate(path.read_text(encoding="utf-8").split("\n"), start=1):
+        if text.startswith("slug:"):
+            line = number
+            break
+    return ContentError(f"front matter 'slug': {problem}", path, line)
+
+
+# --- the model ---------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Term:
+    """One section, tag or publisher, with its articles newest first."""
+
+    kind: TaxonomyKind
+    name: str
+    slug: str
+    articles: tuple[Article, ...]
+
+    @property
+    def path(self) -> str:
+        return f"{self.kind}/{self.slug}/"
+
+    @property
+    def label(self) -> str:
+        return TAXONOMY_LABELS[self.kind]
+
+
+@dataclass(frozen=True, slots=True)
+class Month:
+    """One month of the archive (`year` 0 holds the undated articles)."""
+
+    year: int
+    month: int
+    articles: tuple[Article, ...]
+
+    @property
+    def label(self) -> str:
+        if self.year == 0:
+            return "Undated"
+        return f"{MONTH_NAMES[self.month - 1]} {self.year}"
+
+    @property
+    def anchor(self) -> str:
+        return "undated" if self.year == 0 else f"{self.year:04d}-{self.month:02d}"
+
+
+@dataclass(frozen=True, slots=True)
+class Pager:
+    """One page of a paginated list; `base` is the list's first page path (`""` is home)."""
+
+    base: str
+    number: int
+    count: int
+    items: tuple[Article, ...]
+
+    @property
+    def path(self) -> str:
+        return page_path(self.base, self.number)
+
+    @property
+    def previous(self) -> str | None:
+        return page_path(self.base, self.number - 1) if self.number > 1 else None
+
+    @property
+    def next(self) -> str | None:
+        return page_path(self.base, self.number + 1) if self.number < self.count else None
+
+
+def page_path(base: str, number: int) -> str:
+    """`base` for page 1, `base` + `page/N/` after it."""
+    return base if number == 1 else f"{base}page/{number}/"
+
+
+def article_path(article: Article) -> str:
+    """The site-relative path of an article page (no leading slash; the base URL supplies it)."""
+    return f"articles/{article.slug}/"
+
+
+def paginate(base: str, articles: Sequence[Article], per_page: int) -> tuple[Pager, ...]:
+    """Split a list into pages; an empty list still has one (empty) first page."""
+    chunks = [tuple(articles[i : i + per_page]) for i in range(0, len(articles), per_page)]
+    if not chunks:
+        chunks = [()]
+    return tuple(Pager(base, n, len(chunks), items) for n, items in enumerate(chunks, start=1))
+
+
+@dataclass(frozen=True, slots=True)
+class Site:
+    """Everything the renderer needs to know about the site's content."""
+
+    articles: tuple[Article, ...]
+    sections: tuple[Term, ...]
+    tags: tuple[Term, ...]
+    publishers: tuple[Term, ...]
+    archive: tuple[Month, ...]
+    zone: ZoneInfo
+
+    @property
+    def terms(self) -> tuple[Term, ...]:
+        return self.sections + self.tags + self.publishers
+
+    def term(self, kind: TaxonomyKind, name: str) -> Term:
+        """The term an article's section/tag/publisher name belongs to."""
+        slug = make_slug(name)
+        for term in getattr(self, kind):
+            if term.slug == slug:
+                return term
+        raise KeyError(f"{kind}: {name}")
+
+    def moment(self, when: When) -> dt.datetime:
+        return aware(when, self.zone)
+
+
+def sort_key(zone: ZoneInfo):
+    """Newest first, undated last, ties broken by slug so the order never depends on input order."""
+
+    def key(article: Article) -> tuple[int, float, str]:
+        if article.date is None:
+            return (1, 0.0, article.slug)
+        return (0, -aware(article.date, zone).timestamp(), article.slug)
+
+    return key
+
+
+def _taxonomy(
+    kind: TaxonomyKind, names: Iterable[tuple[Article, Iterable[str]]]
+) -> tuple[Term, ...]:
+    # Names that slugify alike ("News", "news") are one term; the first spelling met names it.
+    display: dict[str, str] = {}
+    members: dict[str, list[Article]] = {}
+    for article, article_names in names:
+        seen: set[str] = set()
+        for name in article_names:
+            slug = make_slug(name)
+            if slug in seen:
+                continue
+            seen.add(slug)
+            display.setdefault(slug, name)
+            members.setdefault(slug, []).append(article)
+    return tuple(
+        Term(kind, display[slug], slug, tuple(members[slug]))
+        for slug in sorted(members, key=lambda s: (display[s].casefold(), s))
+    )
+
+
+def _archive(articles: Sequence[Article]) -> tuple[Month, ...]:
+    months: dict[tuple[int, int], list[Article]] = {}
+    for article in articles:
+        day = calendar_date(article.date)
+        key = (day.year, day.month) if day is not None else (0, 0)
+        months.setdefault(key, []).append(article)
+    ordered = sorted((k for k in months if k != (0, 0)), reverse=True)
+    if (0, 0) in months:
+        ordered.append((0, 0))
+    return tuple(Month(y, m, tuple(months[(y, m)])) for y, m in ordered)
+
+
+def build_model(articles: Iterable[Article], timezone: str) -> Site:
+    """Sort the articles and derive every taxonomy and the archive."""
+    zone = ZoneInfo(timezone)
+    ordered = tuple(sorted(articles, key=sort_key(zone)))
+    return Site(
+        articles=ordered,
+        sections=_taxonomy("sections", ((a, a.sections) for a in ordered)),
+        tags=_taxonomy("tags", ((a, a.tags) for a in ordered)),
+        publishers=_taxonomy(
+            "publishers", ((a, (a.publisher,) if a.publisher else ()) for a in ordered)
+        ),
+        archive=_archive(ordered),
+        zone=zone,
+    )
