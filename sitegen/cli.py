@@ -99,5 +99,22 @@ def build_command(root: str, no_import: bool) -> None:
     sys.exit(0 if result.ok else 1)
 
 
+@cli.command("serve")
+@click.option("--root", default=".", help="The site folder (default: the current folder).")
+@click.option("--port", default=8000, show_default=True, type=click.IntRange(0, 65535))
+@click.option("--bind", default="127.0.0.1", show_default=True, help="The address to listen on.")
+@click.option("--no-watch", is_flag=True, help="Build and serve once; do not rebuild on changes.")
+def serve_command(root: str, port: int, bind: str, no_watch: bool) -> None:
+    """Build the site, serve it with live reload, and rebuild when its sources change."""
+    from sitegen.serve import run_preview
+
+    try:
+        code = run_preview(_project(root), host=bind, port=port, watch=not no_watch)
+    except SitegenError as error:
+        _fail(error)
+        sys.exit(1)
+    sys.exit(code)
+
+
 def main() -> None:
     cli(prog_name="sitegen")
