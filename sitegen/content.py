@@ -246,7 +246,7 @@ def load_article(text: str, path: Path) -> Article:
     try:
         data = yaml.load(front, Loader=_Loader)
     except yaml.YAMLError as error:
-        mark = getattr(error, "problem_mark", None)
+        mark = getattr(error, "context_mark", None) or getattr(error, "problem_mark", None)
         line = mark.line + 2 if mark is not None else 1
         problem = getattr(error, "problem", None) or "invalid YAML"
         raise ContentError(f"front matter is not valid YAML ({problem})", path, line) from None

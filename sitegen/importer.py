@@ -191,7 +191,8 @@ class _Run:
         raw = read_raw(path)
         sha = hashlib.sha256(raw).hexdigest()
         previous = self.by_source.get(name)
-        if previous and previous.article.source.sha256 == sha and not self.force and not self.url:
+        same_bytes = previous is not None and previous.article.source.sha256 == sha
+        if same_bytes and not self.url and (previous.pristine or not self.force):
             self.report.unchanged.append(path)
             return
         text, encoding = decode(raw, path)

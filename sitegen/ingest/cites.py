@@ -29,39 +29,66 @@ class NameRun:
     possessive: bool
 
 
-def name_runs(text: str) -> list[NameRun]:
+@dataclass(frozen=True, slots=True)
+class _Token:
+    start: int
+    end: int
+    text: str
+
+
+_ELISION = re.compile(r"^(?:[lLdDjJnNmMsStTcC]|qu|Qu)['’](?=\w)")
+
+
+def _tokens(text: str, lowercase_names: frozenset[str]) -> list[_Token]:
+    """Word tokens; French/Italian elisions ("l'AFP") are cut off, known lowercase names kept."""
+    tokens = []
+    for match in _TOKEN.finditer(text):
+        start, word = match.start(), match.group()
+        elision = _ELISION.match(word)
+        if elision:
+            start, word = start + elision.end(), word[elision.end() :]
+        if word in lowercase_names:
+            word = word[0].upper() + word[1:]  # read as capitalised; the text keeps its spelling
+        tokens.append(_Token(start, start + len(word), word))
+    return tokens
+
+
+def _joined(text: str, left: _Token, right: _Token, glue: tuple[str, ...] = ("",)) -> bool:
+    return text[left.end : right.start].strip() in glue
+
+
+def name_runs(text: str, lowercase_names: frozenset[str] = frozenset()) -> list[NameRun]:
     """Runs of capitalised words ("Nordvest News Agency"), cut at possessives and punctuation."""
     runs: list[NameRun] = []
-    tokens = list(_TOKEN.finditer(text))
+    tokens = _tokens(text, lowercase_names)
     i = 0
     while i < len(tokens):
-        token = tokens[i]
-        if not token.group()[0].isupper():
+        if not tokens[i].text[0].isupper():
             i += 1
             continue
-        start, end, j, possessive = token.start(), token.end(), i, False
+        start, j, possessive = tokens[i].start, i, False
         while True:
-            word = tokens[j].group()
-            if _POSSESSIVE.search(word) and len(word) > 2:
-                end = tokens[j].start() + len(_POSSESSIVE.sub("", word))
+            word = tokens[j].text
+            end = tokens[j].end
+            if len(word) > 2 and _POSSESSIVE.search(word):
+                end = tokens[j].start + len(_POSSESSIVE.sub("", word))
                 possessive = True
                 break
-            end = tokens[j].end()
-            if tokens[j].group().endswith(".") and len(word) > 3 and not word.isupper():
+            if word.endswith(".") and len(word) > 3 and not word.isupper():
                 end -= 1
                 break
             nxt = j + 1
-            if nxt >= len(tokens) or text[end : tokens[nxt].start()].strip() not in ("", "&"):
+            if nxt >= len(tokens) or not _joined(text, tokens[j], tokens[nxt], ("", "&")):
                 break
-            following = tokens[nxt].group()
+            following = tokens[nxt].text
             if following[0].isupper():
                 j = nxt
                 continue
             if (
                 following in _CONNECTORS
                 and nxt + 1 < len(tokens)
-                and tokens[nxt + 1].group()[0].isupper()
-                and text[tokens[nxt].end() : tokens[nxt + 1].start()].strip() == ""
+                and tokens[nxt + 1].text[0].isupper()
+                and _joined(text, tokens[nxt], tokens[nxt + 1])
             ):
                 j = nxt + 1
                 continue
@@ -94,6 +121,9 @@ class CiteFinder:
             rf"^['’]?s?\s*(?:[\w-]+\s+){{0,3}}(?:{after}|report|reports|reporting|article|interview)\b",
             re.IGNORECASE,
         )
+        self._lowercase_names = frozenset(
+            n for n in knowledge.agency_names_printed if n[:1].islower()
+        )
         self._abbreviation = re.compile(r"^\s*\((?P<abbr>[A-ZÀ-Þ][A-Za-zÀ-ÿ&.-]{1,9})\)")
 
     def _is_outlet(self, name: str, before_text: str) -> bool:
@@ -101,6 +131,8 @@ class CiteFinder:
             return True
         words = name.split()
         if words[-1].casefold() in self.knowledge.outlet_words and len(words) > 1:
+            return True
+        if any(w.casefold() in self.knowledge.strong_outlet_words for w in words):
             return True
         if words[0].casefold() in _RUN_PREFIX_WORDS and len(words) > 1:
             return True
@@ -145,7 +177,7 @@ class CiteFinder:
         for name in dateline_agencies:
             cite(name, self.knowledge.canonical_source(name) or name)
         for paragraph in paragraphs:
-            for run in name_runs(paragraph):
+            for run in name_runs(paragraph, self._lowercase_names):
                 name = self._trim(run.text)
                 if not name:
                     continue

@@ -46,6 +46,14 @@ class CreditReader:
             re.IGNORECASE,
         )
         self._copyright = re.compile(r"^(?P<caption>.*?)\s*©\s*(?P<credit>\S.*)$")
+        # No label, as wires and French dailies print it: "… 19 March. REUTERS/Kim Kyung-Hoon",
+        # "… le 10 mars. JEAN-PHILIPPE KSIAZEK / AFP": capitals, then "/" and more names.
+        self._unlabelled = re.compile(
+            r"^(?P<caption>.*[.!?…])\s+(?P<credit>[A-ZÀ-Þ][A-ZÀ-Þ'’ .-]+\s*/\s*[A-ZÀ-Þ][\w'’ .-]+)$"
+        )
+        self._gallery = re.compile(  # "Item 1 of 2 " before a gallery caption
+            r"^(?:item|image|photo|bild|foto)\s+\d+\s+(?:of|von|sur|de)\s+\d+\s+", re.I
+        )
         trailing = "|".join(re.escape(t) for t in knowledge.credit_trailing)
         self._trailing = re.compile(rf"\s*(?:{trailing})\s*$", re.IGNORECASE)
         separators = "|".join(re.escape(s) for s in knowledge.credit_separators)
@@ -60,7 +68,8 @@ class CreditReader:
         """Split a caption line into caption and credit, or None when it carries no credit."""
         if len(line) > 600:
             return None
-        for pattern in (self._parenthesised, self._labelled, self._copyright):
+        line = self._gallery.sub("", self._trailing.sub("", line))
+        for pattern in (self._parenthesised, self._labelled, self._copyright, self._unlabelled):
             match = pattern.match(line)
             if match is None:
                 continue

@@ -48,6 +48,8 @@ _TRAILING_YEAR = re.compile(r"\s*,?\s*(?:19|20)\d\d$")
 _BBC_SOURCE = re.compile(r"^(?:image|media) source,\s*(?P<credit>.+)$", re.IGNORECASE)
 _BBC_CAPTION = re.compile(r"^(?:image|media) caption,\s*(?P<caption>.+)$", re.IGNORECASE)
 _QUOTES = "\"“”„«»‘’'"
+# Words pasted without the space between two page elements: "professionalsLearn", "homeThe".
+_GLUED_WORDS = re.compile(r"[a-zà-ÿ]{2,}[A-ZÀ-Þ][a-zà-ÿ]")
 
 
 @dataclass(frozen=True, slots=True)
@@ -181,7 +183,18 @@ class Extractor:
         name = f"{place}, {region}" if region else place
         if letter_word_count(name) > 6:
             return None, None, None, 0
-        return name, day, match.group("agency"), match.end()
+        agency = match.group("agency")
+        if agency and not self._is_agency_mark(agency):
+            agency = None  # "Lyon (Rhône) –": a region in brackets, not a wire
+        return name, day, agency, match.end()
+
+    def _is_agency_mark(self, text: str) -> bool:
+        """'(dpa)', '(Reuters)', '(AFP/AP)', '(NNA)': known, or a short all-caps/lowercase tag."""
+        parts = [p.strip() for p in re.split(r"[/,]", text) if p.strip()]
+        return bool(parts) and all(
+            self.knowledge.canonical_source(p) or (len(p) <= 12 and (p.isupper() or p.islower()))
+            for p in parts
+        )
 
     # --- per-line helpers ----------------------------------------------------------------------
 
@@ -213,9 +226,11 @@ class Extractor:
             or list_item(line) is not None
             or line.startswith(("@", "http://", "https://", "www."))
             or line.endswith(":")
-            or (masthead is not None and _same_name(line, masthead))
+            or (masthead is not None and _names_outlet(line, masthead))
             or self._is_source_name(line)
+            or len(_GLUED_WORDS.findall(line)) >= 2
             or self._photo(line) is not None
+            or self._job_byline(line) is not None
         )
 
     # --- structure -----------------------------------------------------------------------------
@@ -328,14 +343,17 @@ class Extractor:
                 i += 1
             elif names is not None:
                 page.authors.extend(n for n in names if n not in page.authors)
+            elif (job_name := self._job_byline(line)) is not None:
+                if job_name not in page.authors:
+                    page.authors.append(job_name)
             elif photo is not None or _BBC_SOURCE.match(line) or _BBC_CAPTION.match(line):
                 i = self._take_photo(page, i) - 1
                 seen_photo = True
             elif (
                 rules.is_boilerplate(line)
                 or line.startswith("@")
-                or self._is_source_name(line)
-                or (masthead and _same_name(line, masthead))
+                or self._is_source_name(line.split(",")[0])
+                or (masthead and _names_outlet(line, masthead))
             ):
                 pass
             elif (
@@ -358,13 +376,27 @@ class Extractor:
             i += 1
         page.body_start = i
 
+    def _job_byline(self, line: str) -> str | None:
+        """'Helena Horton Environment reporter' → 'Helena Horton': a name, then a job."""
+        words = line.split()
+        if not 3 <= len(words) <= 7 or words[-1].casefold() not in self.knowledge.job_nouns:
+            return None
+        name = " ".join(words[:2])
+        if len(words) >= 4 and words[2][:1].isupper() and words[3][:1].isupper():
+            name = " ".join(words[:3])
+        return name if looks_like_name(name) else None
+
     def _opens_meta(self, lines: list[str], start: int) -> bool:
         """A bare name is a byline when meta follows it (a handle, a date, 'Follow', a photo)."""
         if start >= len(lines):
             return False
         line = lines[start]
+        first = line.split(",")[0].strip()
         return bool(
             line.startswith("@")
+            or self._is_source_name(first)
+            or self._job_byline(line)
+            or _BBC_SOURCE.match(line)
             or self._date_lines(line)
             or self._photo(line)
             or self.rules.is_boilerplate(line)
@@ -436,11 +468,11 @@ class Extractor:
                 i += 1
                 continue
             flush()
-            if self.rules.is_boilerplate(line) or self.rules.is_footer_marker(line):
-                i += 1
-            elif self.rules.is_related_opener(line):
+            if self.rules.is_related_opener(line):
                 nxt = lines[i + 1] if i + 1 < page.body_end else ""
                 i += 2 if nxt and not is_prose(nxt) else 1
+            elif self.rules.is_boilerplate(line) or self.rules.is_footer_marker(line):
+                i += 1
             elif self._photo(line) or _BBC_SOURCE.match(line) or _BBC_CAPTION.match(line):
                 i = self._take_photo(page, i)
             elif self._date_lines(line) and letter_word_count(line) <= 6:
@@ -487,10 +519,16 @@ class Extractor:
 
     # --- fields --------------------------------------------------------------------------------
 
-    def _publisher(self, lines: list[str], page: _Page, footer: list[str]) -> str | None:
+    def _fingerprint(self, lines: list[str]) -> str | None:
+        """The outlet whose fingerprint (data) appears in the paste."""
         for outlet in self.knowledge.outlets:
             if any(p.search(line) for line in lines for p in outlet.patterns):
                 return outlet.name
+        return None
+
+    def _publisher(self, lines: list[str], page: _Page, footer: list[str]) -> str | None:
+        if fingerprint := self._fingerprint(lines):
+            return fingerprint
         if page.publisher_hint:
             return page.publisher_hint
         for line in footer + lines:
@@ -562,7 +600,7 @@ class Extractor:
                 path,
             )
         page = _Page(lines)
-        copyright_name = next(
+        copyright_name = self._fingerprint(lines) or next(
             (name for line in reversed(lines) if (name := self._copyright_name(line))), None
         )
         page.title_index = self._title_index(lines, copyright_name)
@@ -622,6 +660,12 @@ def _same_name(a: str, b: str) -> bool:
         return name[4:] if name.startswith("the ") else name
 
     return bare(a) == bare(b)
+
+
+def _names_outlet(line: str, outlet: str) -> bool:
+    """A short line that is, or contains, the outlet's name: a masthead or a home link."""
+    name = outlet.casefold().removeprefix("the ")
+    return _same_name(line, outlet) or (len(line.split()) <= 8 and name in line.casefold())
 
 
 def _sentence_count(line: str) -> int:

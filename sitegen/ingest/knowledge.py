@@ -33,6 +33,7 @@ class Knowledge:
     """Everything the importer knows beyond the text in front of it."""
 
     agency_names: dict[str, str]  # casefolded spelling → canonical name
+    agency_names_printed: frozenset[str]  # every spelling as listed
     outlets: tuple[Outlet, ...]
     boilerplate_lines: frozenset[str]
     boilerplate_patterns: tuple[re.Pattern[str], ...]
@@ -55,6 +56,8 @@ class Knowledge:
     cite_after: tuple[str, ...]
     media_nouns: tuple[str, ...]
     outlet_words: frozenset[str]
+    strong_outlet_words: frozenset[str]
+    job_nouns: frozenset[str]
     breadcrumb_separators: tuple[str, ...]
     home_labels: frozenset[str]
     published_in: frozenset[str]
@@ -122,6 +125,9 @@ def build_knowledge(data: dict[str, dict[str, Any]]) -> Knowledge:
     cites, structure = lang["citations"], lang["structure"]
     return Knowledge(
         agency_names=agency_names,
+        agency_names_printed=frozenset(
+            s for e in agencies for s in [e["name"], *e.get("aliases", [])]
+        ),
         outlets=outlets,
         boilerplate_lines=frozenset(line.casefold() for line in boiler.get("lines", [])),
         boilerplate_patterns=_compile(boiler.get("patterns", []), "boilerplate.toml"),
@@ -144,6 +150,8 @@ def build_knowledge(data: dict[str, dict[str, Any]]) -> Knowledge:
         cite_after=_lower(cites["after"]),
         media_nouns=_lower(cites["media_nouns"]),
         outlet_words=frozenset(w.casefold() for w in cites["outlet_words"]),
+        strong_outlet_words=frozenset(w.casefold() for w in cites["strong_outlet_words"]),
+        job_nouns=frozenset(w.casefold() for w in cites["job_nouns"]),
         breadcrumb_separators=tuple(structure["breadcrumb_separators"]),
         home_labels=frozenset(h.casefold() for h in structure["home_labels"]),
         published_in=frozenset(p.casefold() for p in structure["published_in"]),

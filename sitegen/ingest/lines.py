@@ -188,7 +188,9 @@ class LineRules:
         for part in self.conjunctions.split(text):
             part = re.sub(r"\s+(?:in|aus|à|en|from)\s+[A-ZÀ-Þ][\w .'’-]*$", "", part.strip())
             part = part.strip(" .,;:")
-            if not part or part.casefold() in self.knowledge.job_titles:
+            folded = part.casefold()
+            titles = self.knowledge.job_titles
+            if not part or folded in titles or folded.removesuffix("s") in titles:
                 continue
             if (
                 self.knowledge.canonical_source(part)

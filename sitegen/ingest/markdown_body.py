@@ -18,9 +18,9 @@ _LINE_START = re.compile(r"^(\s*)([#>+-]|\d+[.)](?=\s|$))")
 
 def escape_markdown(text: str) -> str:
     """Escape one line of raw text so it renders literally as a Markdown paragraph."""
+    text = _ENTITY.sub("&amp;", text)
     text = _INLINE.sub(r"\\\1", text)
     text = _HTML_START.sub("&lt;", text)
-    text = _ENTITY.sub("&amp;", text)
     match = _LINE_START.match(text)
     if match:
         marker = match.group(2)

@@ -1,0 +1,57 @@
+from __future__ import annotations
+
+import pytest
+
+from sitegen.ingest.cites import CiteFinder, name_runs
+from sitegen.ingest.knowledge import load_knowledge
+
+
+@pytest.fixture(scope="module")
+def finder() -> CiteFinder:
+    return CiteFinder(load_knowledge())
+
+
+def test_name_runs_stop_at_possessives() -> None:
+    runs = [
+        r.text
+        for r in name_runs("According to IRNA’s Wednesday morning report, the Harbour Times said")
+    ]
+    assert runs == ["According", "IRNA", "Wednesday", "Harbour Times"]
+
+
+@pytest.mark.parametrize(
+    ("sentence", "sources"),
+    [
+        ("Russia’s state-owned news agency TASS has reported.", ["TASS"]),
+        ("It is set to end, according to an aide in comments quoted by Interfax.", ["Interfax"]),
+        ("the regional news agency Pohjola Press has reported.", ["Pohjola Press"]),
+        ("harbour master Torunn Bekkevold told the Harbour Times.", ["Harbour Times"]),
+        ("One grocer, quoted by the state news agency Baltica, said so.", ["Baltica"]),
+        (
+            "the regional broadcaster Radio Lindholm said, citing figures from the council.",
+            ["Radio Lindholm"],
+        ),
+        ("Das berichtete die Nachrichtenagentur dpa am Montag.", ["dpa"]),
+        ("Selon l'AFP, le ministre a démissionné.", ["AFP"]),
+        ("wie die Süddeutsche Zeitung berichtet.", ["Süddeutsche Zeitung"]),
+        ("the county council said on Monday.", []),
+        ("Festival organizer Janelle Fitch said about 6,500 people attended.", []),
+        ("The visit was only announced by the Kremlin on Monday.", []),
+        ("citing Russian news agencies", []),
+    ],
+)
+def test_cited_sources(finder: CiteFinder, sentence: str, sources: list[str]) -> None:
+    assert finder.find([sentence], set()) == sources
+
+
+def test_abbreviation_defined_in_text_is_the_same_source(finder: CiteFinder) -> None:
+    paragraphs = [
+        "the Nordvest News Agency (NNA) reported.",
+        "The council will pay, according to NNA.",
+    ]
+    assert finder.find(paragraphs, set()) == ["Nordvest News Agency"]
+
+
+def test_publisher_and_dateline_agency(finder: CiteFinder) -> None:
+    assert finder.find(["The Harbour Times reported it first."], {"The Harbour Times"}) == []
+    assert finder.find(["Nothing cited here."], set(), ("dpa",)) == ["dpa"]

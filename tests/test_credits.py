@@ -1,0 +1,60 @@
+from __future__ import annotations
+
+import pytest
+
+from sitegen.ingest.credits import CreditReader
+from sitegen.ingest.knowledge import load_knowledge
+
+
+@pytest.fixture(scope="module")
+def credits() -> CreditReader:
+    return CreditReader(load_knowledge())
+
+
+@pytest.mark.parametrize(
+    ("line", "caption", "credit"),
+    [
+        (
+            "A motorcade, 19 June 2024. Photo: EPA-EFE / POOL",
+            "A motorcade, 19 June 2024.",
+            "EPA-EFE / POOL",
+        ),
+        (
+            "Pups play. (Photo by Ana Ruiz/AFP via Getty Images)",
+            "Pups play.",
+            "Ana Ruiz/AFP via Getty Images",
+        ),
+        ("A farmer. (Courtesy: Riverbend Fall Festival)", "A farmer.", "Riverbend Fall Festival"),
+        ("Crowds gather. Photograph: Jo Smith/Reuters", "Crowds gather.", "Jo Smith/Reuters"),
+        ("Der Kanzler. Foto: Kay Nietfeld/dpa", "Der Kanzler.", "Kay Nietfeld/dpa"),
+        ("Le président. Photo : Ludovic Marin / AFP", "Le président.", "Ludovic Marin / AFP"),
+        (
+            "Flooded road. REUTERS/Name Photo: Jane Doe Purchase Licensing Rights",
+            "Flooded road. REUTERS/Name",
+            "Jane Doe",
+        ),
+    ],
+)
+def test_caption_and_credit(credits: CreditReader, line: str, caption: str, credit: str) -> None:
+    split = credits.split(line)
+    assert split is not None
+    assert (split.caption, split.credit) == (caption, credit)
+
+
+def test_parts_in_printed_order_and_case(credits: CreditReader) -> None:
+    assert credits.parts("EPA-EFE / GAVRIIL GRIGOROV / SPUTNIK / KREMLIN POOL") == (
+        "EPA-EFE", "GAVRIIL GRIGOROV", "SPUTNIK", "KREMLIN POOL",
+    )  # fmt: skip
+    assert credits.parts("Ana Ruiz/AFP via Getty Images") == ("Ana Ruiz", "AFP", "Getty Images")
+    assert credits.parts("Jo Smith for The Times") == ("Jo Smith", "The Times")
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "The photo: it showed the mayor, who asked not to be named in the report.",
+        "He took a picture, then left the building before the police arrived.",
+    ],
+)
+def test_sentences_are_not_credits(credits: CreditReader, line: str) -> None:
+    assert credits.split(line) is None

@@ -1,0 +1,66 @@
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from sitegen.ingest.dates import DateReader
+from sitegen.ingest.knowledge import load_knowledge
+
+
+@pytest.fixture(scope="module")
+def reader() -> DateReader:
+    return DateReader(load_knowledge())
+
+
+@pytest.mark.parametrize(
+    ("text", "day"),
+    [
+        ("June 19, 2024", dt.date(2024, 6, 19)),
+        ("19 June 2024", dt.date(2024, 6, 19)),
+        ("Wed 19 Jun 2024", dt.date(2024, 6, 19)),
+        ("19. Juni 2024", dt.date(2024, 6, 19)),
+        ("19 juin 2024", dt.date(2024, 6, 19)),
+        ("1er mars 2025", dt.date(2025, 3, 1)),
+        ("14 марта 2025 года", dt.date(2025, 3, 14)),
+        ("19 de junio de 2024", dt.date(2024, 6, 19)),
+        ("2025-05-21", dt.date(2025, 5, 21)),
+        ("19.06.2024", dt.date(2024, 6, 19)),
+    ],
+)
+def test_full_dates_in_many_languages(reader: DateReader, text: str, day: dt.date) -> None:
+    assert [f.day for f in reader.find(f"Printed {text} here")] == [day]
+
+
+@pytest.mark.parametrize(
+    "text", ["2 hours ago", "19 June", "dpa:250210-99-118342/3", "June 31, 2024", "in 2024"]
+)
+def test_not_full_dates(reader: DateReader, text: str) -> None:
+    assert reader.find(text) == []
+
+
+def test_date_line_with_time_and_zone_keeps_the_printed_zone(reader: DateReader) -> None:
+    [line] = reader.date_line("Posted: Oct 14, 2024 / 06:12 PM CDT")
+    assert line.kind == "published"
+    assert line.when == dt.datetime(
+        2024, 10, 14, 18, 12, tzinfo=dt.timezone(dt.timedelta(hours=-5))
+    )
+
+
+def test_time_without_zone_stays_a_day(reader: DateReader) -> None:
+    assert [d.when for d in reader.date_line("10 February 2025, 07:45 AM")] == [
+        dt.date(2025, 2, 10)
+    ]
+    assert [d.when for d in reader.date_line("May 21, 2025 at 5:47 pm")] == [dt.date(2025, 5, 21)]
+
+
+def test_updated_label_and_glued_update(reader: DateReader) -> None:
+    [line] = reader.date_line("Updated: Oct 14, 2024 / 09:40 PM CDT")
+    assert line.kind == "updated"
+    [first] = reader.date_line("June 19, 20245:28 AM GMT+2Updated 2 hours ago")
+    assert first.kind == "published"
+    assert first.when == dt.datetime(2024, 6, 19, 5, 28, tzinfo=dt.timezone(dt.timedelta(hours=2)))
+
+
+def test_sentences_with_dates_are_not_date_lines(reader: DateReader) -> None:
+    assert reader.date_line("The council met on 19 June 2024 to approve the budget.") == []

@@ -1,0 +1,155 @@
+"""The extractor on the seeds field by field, on pages of several outlet styles, and on small cases."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from sitegen.errors import RefusedInput
+from sitegen.ingest import Extractor, extract_file
+from tests.conftest import DATA, SEEDS
+
+STYLES = DATA / "styles"
+
+
+def test_seed_003_every_field(extractor: Extractor) -> None:
+    got = extract_file(SEEDS / "003_412e391d8da5d31e.txt", extractor)
+    assert got.title == "Putin arrives in North Korea on first state visit for over 20 years"
+    assert got.sections == ("News", "Politics")
+    assert got.standfirst is None and got.dateline_place is None
+    assert got.date == dt.date(2024, 6, 19) and got.date_source == "caption"
+    assert got.authors == ()
+    assert got.publisher == "Novaya Gazeta Europe"
+    [photo] = got.photos
+    assert (
+        photo.caption
+        == "Vladimir Putin’s motorcade passes Pyongyang’s Arch of Triumph, 19 June 2024."
+    )
+    assert photo.credit == "EPA-EFE / GAVRIIL GRIGOROV / SPUTNIK / KREMLIN POOL"
+    assert photo.credit_parts == ("EPA-EFE", "GAVRIIL GRIGOROV", "SPUTNIK", "KREMLIN POOL")
+    assert {"TASS", "Interfax"} <= set(got.cited_sources) <= {"TASS", "Interfax", "Rodong Sinmum"}
+    assert len(got.paragraphs) == 6
+    body = got.body_text()
+    for junk in ("NewsPolitics", "Photo: EPA-EFE", "pdfshareprint", "Editor in chief", "Privacy"):
+        assert junk not in body
+
+
+def test_seed_000_every_field(extractor: Extractor) -> None:
+    got = extract_file(SEEDS / "000_d00993bdb1b14b3e.txt", extractor)
+    assert got.title == "Russian President Vladimir Putin Arrives in North Korea for Official Visit"
+    assert got.standfirst == (
+        "Upon his arrival in Pyongyang, President Putin was warmly received by North Korean leader"
+        " Kim Jong Un."
+    )
+    assert got.dateline_place == "Pyongyang"
+    assert got.date == dt.date(2024, 6, 19) and got.date_source == "dateline"
+    assert got.publisher is None and got.authors == () and got.photos == ()
+    assert got.cited_sources == ("IRNA",)
+    assert len(got.paragraphs) == 8
+    assert got.paragraphs[1].startswith("Upon his arrival in Pyongyang")  # the body stays whole
+
+
+STYLE_EXPECTATIONS = {
+    "guardian_like.txt": {
+        "title": "Offshore wind farm off Norfolk coast gets final go-ahead",
+        "authors": ("Helena Horton",),
+        "publisher": "The Guardian",
+        "date": dt.date(2025, 3, 4),
+        "cited_sources": ("Financial Times",),
+        "paragraphs": 5,
+    },
+    "spiegel_like.txt": {
+        "title": "Bundestag beschließt neues Heizungsgesetz nach langer Debatte",
+        "sections": ("Politik", "Deutschland"),
+        "authors": ("Anna Müller", "Jonas Weber"),
+        "publisher": "Der Spiegel",
+        "date": dt.date(2023, 9, 8),
+        "cited_sources": ("dpa",),
+        "paragraphs": 5,
+    },
+    "lemonde_like.txt": {
+        "title": "Le conseil municipal de Lyon adopte un plan vélo de 100 millions d’euros",
+        "authors": ("Claire Dubois",),
+        "publisher": "Le Monde",
+        "dateline_place": "Lyon",
+        "date": dt.date(2025, 3, 12),
+        "cited_sources": ("AFP",),
+        "paragraphs": 5,
+    },
+    "bbc_like.txt": {
+        "title": "Flood defences to be rebuilt after record storm damage",
+        "authors": ("Tom Edwards",),
+        "publisher": "BBC",
+        "date": None,
+        "paragraphs": 5,
+    },
+    "reuters_like.txt": {
+        "title": "Japan's central bank holds rates steady, signals caution on yen",
+        "authors": ("Leika Kihara", "Takahiko Wada"),
+        "publisher": "Reuters",
+        "dateline_place": "TOKYO",
+        "date": dt.date(2025, 3, 19),
+        "paragraphs": 4,
+    },
+}
+
+
+@pytest.mark.parametrize("name", sorted(STYLE_EXPECTATIONS))
+def test_outlet_styles(extractor: Extractor, name: str) -> None:
+    got = extract_file(STYLES / name, extractor)
+    for field, want in STYLE_EXPECTATIONS[name].items():
+        value = len(got.paragraphs) if field == "paragraphs" else getattr(got, field)
+        if field == "date" and isinstance(value, dt.datetime):
+            value = value.date()
+        assert value == want, field
+
+
+def test_menus_are_not_sections_but_a_label_is(extractor: Extractor) -> None:
+    menu = "News\nWeather\nSports\nCommunity\nCouncil votes to keep the old library open\n"
+    label = "The Town Crier\nCYCLING\nValdés wins the stage in the rain at last\n"
+    body = "The council voted on Monday to keep the library open for another year, it said.\n"
+    assert extractor.extract(menu + body).sections == ()
+    assert extractor.extract(label + body).sections == ("Cycling",)
+
+
+def test_pull_quote_and_repeated_paragraph_are_dropped(extractor: Extractor) -> None:
+    text = (
+        "Council keeps the old library open for now\n"
+        "The council voted on Monday to keep the library open for another year.\n"
+        "“We listened to the people of this town,” the mayor said after the vote on Monday.\n"
+        "We listened to the people of this town\n"
+        "The library will stay open on Saturdays as well, the council said.\n"
+        "The library will stay open on Saturdays as well, the council said.\n"
+    )
+    got = extractor.extract(text)
+    assert len(got.paragraphs) == 3
+
+
+def test_subheadings_and_lists(extractor: Extractor) -> None:
+    text = (
+        "Results of the regional cycling race announced\n"
+        "The race ended in heavy rain on Sunday afternoon after four hours.\n"
+        "Final standings\n"
+        "1. Ana Ruiz 4hr 2min\n"
+        "2. Ben Acheson +12sec\n"
+        "Organisers said the race would return next year.\n"
+    )
+    got = extractor.extract(text)
+    kinds = [b.kind for b in got.blocks]
+    assert kinds == ["paragraph", "subheading", "list", "paragraph"]
+    assert got.blocks[2].items == ("Ana Ruiz 4hr 2min", "Ben Acheson +12sec")
+
+
+def test_only_a_title_is_refused(extractor: Extractor) -> None:
+    with pytest.raises(RefusedInput, match="no body text"):
+        extractor.extract("Parish council meeting postponed until further notice\n")
+
+
+def test_nothing_is_invented(extractor: Extractor) -> None:
+    got = extractor.extract(
+        "Village fete raises money for the church roof\n"
+        "The fete raised £2,000 on Saturday, two days ago, the vicar said.\n"
+    )
+    assert got.date is None and got.publisher is None and got.authors == ()
+    assert got.cited_sources == () and got.photos == ()

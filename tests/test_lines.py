@@ -1,0 +1,105 @@
+from __future__ import annotations
+
+import pytest
+
+from sitegen.ingest.knowledge import load_knowledge
+from sitegen.ingest.lines import (
+    LineRules,
+    is_glued_ui,
+    is_prose,
+    list_item,
+    looks_like_name,
+    split_glued_labels,
+)
+
+
+@pytest.fixture(scope="module")
+def rules() -> LineRules:
+    return LineRules.build(load_knowledge())
+
+
+def test_glued_labels_split_on_capitals() -> None:
+    assert split_glued_labels("NewsPolitics") == ["News", "Politics"]
+    assert split_glued_labels("CultureBooks") == ["Culture", "Books"]
+    assert split_glued_labels("McDonald") is None
+    assert split_glued_labels("News Politics") is None
+
+
+@pytest.mark.parametrize("line", ["pdfshareprint", "printsharecopy link", "ShareTweetEmail"])
+def test_glued_button_rows(line: str) -> None:
+    assert is_glued_ui(line)
+
+
+@pytest.mark.parametrize("line", ["Panorama", "shareholders", "Sharepoint", "Pyongyang"])
+def test_words_that_are_not_button_rows(line: str) -> None:
+    assert not is_glued_ui(line)
+
+
+def test_list_items() -> None:
+    assert list_item("1. Sergio Valdés 4hr 12min") == ("Sergio Valdés 4hr 12min", True)
+    assert list_item("• Apples") == ("Apples", False)
+    assert list_item("1,200 people came") is None
+
+
+def test_prose_and_names() -> None:
+    assert is_prose("Here is what they say.")
+    assert not is_prose("Stage 4 result")
+    assert looks_like_name("Rowan Pike")
+    assert looks_like_name("Jean-Luc de la Tour")
+    assert not looks_like_name("Stage 4 result")
+    assert not looks_like_name("the council said")
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "Share", "SHARE", "Listen", "5 min read", "142", "·", "@jalmeida_cycles", "Share on Facebook",
+        "Found a typo? Select it and press Ctrl+Enter", "dpa/jw/kl", "dpa:250210-99-118342/3",
+        "VIDEO: Watch the moment the winning pumpkin hit the scale", "Artikel teilen", "Partager",
+        "Sign up for The Peloton Post newsletter", "Weather Alerts (2)", "312 Followers",
+    ],
+)  # fmt: skip
+def test_boilerplate(rules: LineRules, line: str) -> None:
+    assert rules.is_boilerplate(line)
+
+
+@pytest.mark.parametrize(
+    "line",
+    ["Here is what they say.", "Stage 4 result", "The council approved the budget.", "---"],
+)
+def test_not_boilerplate(rules: LineRules, line: str) -> None:
+    assert not rules.is_boilerplate(line)
+
+
+def test_footer_markers(rules: LineRules) -> None:
+    assert rules.is_footer_marker("© 2025 Nordkyst Online. All rights reserved.")
+    assert rules.is_footer_marker(
+        "Editor in chief — Kirill Martynov. Terms of use. Privacy policy."
+    )
+    assert rules.is_footer_marker("More from Panorama")
+    assert not rules.is_footer_marker("About a third of visitors came back.")
+
+
+def test_breadcrumbs(rules: LineRules) -> None:
+    assert rules.breadcrumb("News › Regions") == ["News", "Regions"]
+    assert rules.breadcrumb("Home > World > Europe") == ["World", "Europe"]
+    assert rules.breadcrumb("NewsPolitics") == ["News", "Politics"]
+    assert rules.breadcrumb("The council met on Monday.") is None
+
+
+def test_bylines(rules: LineRules) -> None:
+    assert rules.byline_names("By Priya Okoro") == ["Priya Okoro"]
+    assert rules.byline_names("by: Marisol Vega") == ["Marisol Vega"]
+    assert rules.byline_names("Text: Mikkel Aasland") == ["Mikkel Aasland"]
+    assert rules.byline_names("By Jane Doe and John Smith, Staff Writers") == [
+        "Jane Doe",
+        "John Smith",
+    ]
+    assert rules.byline_names("Von Anna Müller und Jonas Weber") == ["Anna Müller", "Jonas Weber"]
+    assert rules.byline_names("Par Claire Dubois") == ["Claire Dubois"]
+    assert rules.byline_names("By Andrew Roth in Moscow") == ["Andrew Roth"]
+    assert rules.byline_names('By <b onmouseover="x">Mallory Hackworth</b>') == [
+        "Mallory Hackworth"
+    ]
+    assert rules.byline_names("By Reuters") == []
+    assert rules.byline_names("Byline policy changed") is None

@@ -1,0 +1,37 @@
+from __future__ import annotations
+
+from sitegen.ingest.normalise import fingerprint_text, normalise
+
+
+def test_line_endings_spaces_and_nbsp() -> None:
+    assert normalise("a\r\nb\rc\u2028d") == "a\nb\nc\nd"
+    assert normalise("  two\u00a0\u00a0 spaces\t here \u3000") == "two spaces here"
+
+
+def test_terminal_escapes_removed_whole() -> None:
+    assert normalise("\x1b[1mBold\x1b[0m and \x1b[31mred\x1b[0m\x1b[2K\x1b") == "Bold and red"
+
+
+def test_controls_removed_without_splitting_sentences() -> None:
+    assert normalise("said \x0b extra \x0c drivers\x85 left\x00.\x7f") == "said extra drivers left."
+
+
+def test_zero_width_spaces_go_but_emoji_joiners_stay() -> None:
+    cook = "\U0001f469\u200d\U0001f373"
+    heart = "\u2764\ufe0f"
+    assert normalise(f"a\u200bb {cook} {heart}\u2060") == f"ab {cook} {heart}"
+
+
+def test_bidi_override_removed_but_rtl_marks_kept() -> None:
+    assert normalise("abc\u202edef \u200fשלום\u200f") == "abcdef \u200fשלום\u200f"
+
+
+def test_nfc() -> None:
+    assert normalise("Cafe\u0301") == "Café"
+
+
+def test_fingerprint_ignores_layout_only() -> None:
+    one = "Title\n\nFirst line.\u00a0\nSecond  line.\n"
+    two = "  Title\r\n\r\n\r\nFirst line.\r\nSecond line.\t\r\n"
+    assert fingerprint_text(one) == fingerprint_text(two)
+    assert fingerprint_text(one) != fingerprint_text(one.replace("First", "Third"))
