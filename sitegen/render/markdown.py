@@ -83,7 +83,7 @@ def sanitize(html: str) -> str:
         attributes={k: set(v) for k, v in _ATTRIBUTES.items()},
         url_schemes=set(_URL_SCHEMES),
         allowed_classes={k: set(v) for k, v in _CLASSES.items()},
-        link_rel="noopener noreferrer",
+        link_rel=None,  # an `a` whose href was refused must not keep a `rel` (invalid HTML)
     )
 
 
@@ -97,7 +97,7 @@ def absolutize(html: str, base: str) -> str:
         attributes={k: set(v) | ({"class"} if k == "*" else set()) for k, v in _ATTRIBUTES.items()},
         url_schemes=set(_URL_SCHEMES),
         url_relative=lambda url: urljoin(base, url),
-        link_rel="noopener noreferrer",
+        link_rel=None,  # an `a` whose href was refused must not keep a `rel` (invalid HTML)
     )
 
 
