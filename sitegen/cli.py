@@ -116,5 +116,42 @@ def serve_command(root: str, port: int, bind: str, no_watch: bool) -> None:
     sys.exit(code)
 
 
+def _shown(path: Path) -> Path:
+    """A path as the user would type it: relative to the current folder when inside it."""
+    try:
+        return path.resolve().relative_to(Path.cwd())
+    except ValueError:
+        return path
+
+
+@cli.command("check")
+@click.option("--root", default=".", help="The site folder (default: the current folder).")
+@click.option("--built", default=None, help="The built site to check (default: the output folder).")
+@click.option(
+    "--strict", is_flag=True, help="Also run the Nu HTML Checker (needs java and vnu.jar)."
+)
+def check_command(root: str, built: str | None, strict: bool) -> None:
+    """Validate a built site offline: feeds, HTML pages, internal links and the sitemap."""
+    from sitegen.check import check_site
+
+    project = _project(root)
+    try:
+        settings = load_settings(project.settings_file)
+    except SitegenError as error:
+        _fail(error)
+        sys.exit(1)
+    output = Path(built) if built is not None else project.output(settings)
+    if not output.is_dir():
+        _fail(f"{output}: no built site here; run `sitegen build` first")
+        sys.exit(1)
+    report = check_site(output, settings, strict=strict)
+    for note in report.notes:
+        click.echo(f"sitegen: {note}", err=True)
+    for problem in report.problems:
+        click.echo(f"{_shown(problem.path)}: {problem.message}")
+    click.echo(report.summary(), err=True)
+    sys.exit(0 if report.ok else 1)
+
+
 def main() -> None:
     cli(prog_name="sitegen")
