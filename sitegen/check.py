@@ -180,12 +180,20 @@ class _Checker:
             self.problem(path, "no lang attribute on <html>")
         if not page.canonical:
             self.problem(path, 'no <link rel="canonical">')
-        elif not page.canonical.startswith(self.base_url):
-            self.problem(path, f"canonical link '{page.canonical}' is not under {self.base_url}")
+        elif not _absolute(page.canonical):
+            # A republished article may name the original outlet's page: any absolute URL will do.
+            self.problem(path, f"canonical link '{page.canonical}' is not an absolute URL")
         for link in page.links:
             self.check_link(path, link)
-        if page.og_type == "article" and "noindex" not in page.robots and page.canonical:
-            self.articles[page.canonical] = path
+        if page.og_type == "article" and "noindex" not in page.robots:
+            self.articles[self.url_of(path)] = path
+
+    def url_of(self, path: Path) -> str:
+        """The public URL of an output file (a folder's index.html is served as the folder)."""
+        relative = path.relative_to(self.output).as_posix()
+        if relative == "index.html" or relative.endswith("/index.html"):
+            relative = relative[: -len("index.html")]
+        return self.base_url + relative
 
     # Feeds -----------------------------------------------------------------------------
 

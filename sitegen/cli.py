@@ -153,5 +153,25 @@ def check_command(root: str, built: str | None, strict: bool) -> None:
     sys.exit(0 if report.ok else 1)
 
 
+@cli.command("new")
+@click.argument("directory", type=click.Path(path_type=Path))
+@click.option(
+    "--force", is_flag=True, help="Add missing files to a non-empty folder (never overwrites)."
+)
+def new_command(directory: Path, force: bool) -> None:
+    """Create a new site in DIRECTORY that `sitegen build` can build at once."""
+    from sitegen.scaffold import new_site
+
+    try:
+        report = new_site(directory, force=force)
+    except SitegenError as error:
+        _fail(error)
+        sys.exit(1)
+    for path in report.kept:
+        click.echo(f"{path}: exists, left as it was", err=True)
+    created = f"created {len(report.written)} file(s) in {directory}"
+    click.echo(f"{created}; next: cd {directory} && sitegen build", err=True)
+
+
 def main() -> None:
     cli(prog_name="sitegen")

@@ -218,3 +218,25 @@ def test_built_option(site: Path, tmp_path: Path) -> None:
     code, output = run_check(site, "--built", str(moved))
     assert code == 1
     assert "elsewhere/rss.xml: not well-formed XML" in output
+
+
+def test_canonical_to_original_outlet_is_allowed(site: Path) -> None:
+    page = site / "public" / ARTICLE
+    text = page.read_text(encoding="utf-8")
+    text = re.sub(
+        r'<link rel="canonical" href="[^"]*">',
+        '<link rel="canonical" href="https://outlet.example.net/original">',
+        text,
+    )
+    page.write_text(text, encoding="utf-8")
+    code, output = run_check(site)
+    assert code == 0, output
+
+
+def test_relative_canonical_is_named(site: Path) -> None:
+    page = site / "public" / ARTICLE
+    text = page.read_text(encoding="utf-8")
+    text = re.sub(r'<link rel="canonical" href="[^"]*">', '<link rel="canonical" href="/">', text)
+    page.write_text(text, encoding="utf-8")
+    output = break_and_check(site)
+    assert f"public/{ARTICLE}: canonical link '/' is not an absolute URL" in output
