@@ -112,13 +112,16 @@ def _write(renderer: SiteRenderer, output: Path) -> tuple[int, int, int]:
     temp.chmod(0o755)  # mkdtemp's 0700 would hide the published site from a web server
     pages = feeds = files = 0
     try:
-        root = temp.resolve()
+        made: set[Path] = set()
         for item in renderer.outputs():
-            target = temp.joinpath(*item.path.split("/"))
+            parts = item.path.split("/")
             # Paths come from validated slugs, but check anyway: nothing may land outside.
-            if not target.resolve().is_relative_to(root):
+            if any(part in ("", ".", "..") or "\\" in part for part in parts):
                 raise SitegenError(f"refusing to write outside the output folder: {item.path}")
-            target.parent.mkdir(parents=True, exist_ok=True)
+            target = temp.joinpath(*parts)
+            if target.parent not in made:
+                target.parent.mkdir(parents=True, exist_ok=True)
+                made.add(target.parent)
             target.write_bytes(item.data)
             files += 1
             pages += item.kind == "page"

@@ -187,3 +187,19 @@ def test_cli_build_exit_codes_and_one_line_errors(tmp_path):
     assert "front matter is not valid YAML" in lines[0]
     assert "Traceback" not in failed.output
     assert os.path.isdir(tmp_path / "public")
+
+
+def test_an_output_path_that_would_escape_is_refused(tmp_path, monkeypatch):
+    project = write_project(tmp_path, [article(1)])
+    assert build(project).ok
+    before = snapshot(tmp_path / "public")
+    from sitegen.render import pages
+
+    def escaping(self):
+        yield pages.Output("../escaped.html", b"x", "page")
+
+    monkeypatch.setattr(pages.SiteRenderer, "outputs", escaping)
+    result = build(project)
+    assert not result.published and "outside the output folder" in str(result.errors[0])
+    assert not (tmp_path / "escaped.html").exists()
+    assert snapshot(tmp_path / "public") == before
