@@ -7,7 +7,10 @@ non-zero exit code; a traceback is a bug.
 from __future__ import annotations
 
 import json
+import os
 import sys
+import time
+from collections.abc import Callable, Iterable
 from pathlib import Path
 
 import click
@@ -21,8 +24,38 @@ def _project(root: str) -> Project:
     return Project(Path(root).resolve())
 
 
+def _colour() -> bool:
+    """Colour only on a terminal, and never when NO_COLOR is set (https://no-color.org)."""
+    return sys.stderr.isatty() and not os.environ.get("NO_COLOR")
+
+
 def _fail(error: SitegenError | str) -> None:
-    click.echo(f"sitegen: {error}", err=True)
+    prefix = click.style("sitegen:", fg="red", bold=True) if _colour() else "sitegen:"
+    click.echo(f"{prefix} {error}", err=True, color=_colour())
+
+
+def _progress(quiet: bool, label: str) -> Callable[[list[Path]], Iterable[Path]] | None:
+    """A tqdm progress bar on a terminal; nothing when quiet, piped, or in CI."""
+    if quiet or not sys.stderr.isatty() or os.environ.get("CI"):
+        return None
+    from tqdm import tqdm
+
+    def bar(items: list[Path]) -> Iterable[Path]:
+        return tqdm(items, desc=label, unit="file", leave=False, file=sys.stderr)
+
+    return bar
+
+
+def _verbosity(function: Callable[..., None]) -> Callable[..., None]:
+    """--quiet (errors only) and --verbose (every file) for a command."""
+    function = click.option(
+        "--verbose", "-v", is_flag=True, help="Say what happened to each file."
+    )(function)
+    return click.option("--quiet", "-q", is_flag=True, help="Print errors only.")(function)
+
+
+def _took(start: float) -> str:
+    return f" in {time.monotonic() - start:.1f}s"
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -36,10 +69,14 @@ def cli() -> None:
 @click.option("--root", default=".", help="The site folder (default: the current folder).")
 @click.option("--force", is_flag=True, help="Overwrite Markdown files a person has edited.")
 @click.option("--url", default=None, help="Record this original URL (with a single FILE).")
-def import_command(paths: tuple[Path, ...], root: str, force: bool, url: str | None) -> None:
+@_verbosity
+def import_command(
+    paths: tuple[Path, ...], root: str, force: bool, url: str | None, quiet: bool, verbose: bool
+) -> None:
     """Import raw articles (default: content/seeds/) into content/articles/*.md."""
     from sitegen.importer import import_paths
 
+    start = time.monotonic()
     project = _project(root)
     try:
         settings = load_settings(project.settings_file)
@@ -49,10 +86,27 @@ def import_command(paths: tuple[Path, ...], root: str, force: bool, url: str | N
     if url is not None and len(paths) != 1:
         _fail("--url needs exactly one FILE")
         sys.exit(2)
-    report = import_paths(project, settings, list(paths) or [project.seeds], force=force, url=url)
+    report = import_paths(
+        project,
+        settings,
+        list(paths) or [project.seeds],
+        force=force,
+        url=url,
+        progress=_progress(quiet, "importing"),
+    )
+    refused = {str(error) for error in report.refused}
     for line in report.messages:
-        click.echo(line, err=True)
-    click.echo(report.summary(), err=True)
+        if line in refused:
+            _fail(line)
+        elif not quiet:
+            click.echo(line, err=True)
+    if verbose:
+        for path in report.written:
+            click.echo(f"wrote {path}", err=True)
+        for path in report.unchanged:
+            click.echo(f"unchanged {path}", err=True)
+    if not quiet:
+        click.echo(report.summary() + _took(start), err=True)
     sys.exit(1 if report.refused else 0)
 
 
@@ -86,16 +140,22 @@ def extract_command(files: tuple[Path, ...], as_json: bool, root: str) -> None:
 @cli.command("build")
 @click.option("--root", default=".", help="The site folder (default: the current folder).")
 @click.option("--no-import", is_flag=True, help="Do not import new or changed seeds first.")
-def build_command(root: str, no_import: bool) -> None:
+@_verbosity
+def build_command(root: str, no_import: bool, quiet: bool, verbose: bool) -> None:
     """Import new seeds, then render content/ into the output folder (public/)."""
     from sitegen.build import build_site
 
+    start = time.monotonic()
     result = build_site(_project(root), import_seeds=not no_import)
-    for line in result.warnings:
-        click.echo(line, err=True)
+    if not quiet:
+        for line in result.warnings:
+            click.echo(line, err=True)
     for error in result.errors:
         _fail(error)
-    click.echo(result.summary(), err=True)
+    if verbose:
+        click.echo(f"{result.files_written} file(s) written to {result.output}", err=True)
+    if not quiet:
+        click.echo(result.summary() + _took(start), err=True)
     sys.exit(0 if result.ok else 1)
 
 

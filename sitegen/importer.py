@@ -17,6 +17,7 @@ import datetime as dt
 import hashlib
 import os
 import tempfile
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -237,10 +238,15 @@ def import_paths(
     *,
     force: bool = False,
     url: str | None = None,
+    progress: Callable[[list[Path]], Iterable[Path]] | None = None,
 ) -> ImportReport:
-    """Import raw files (folders are searched for `*.txt`); each failure is reported, not raised."""
+    """Import raw files (folders are searched for `*.txt`); each failure is reported, not raised.
+
+    `progress`, when given, wraps the list of files (the command line passes a progress bar).
+    """
     run = _Run(project, settings, force, url)
-    for path in raw_files(paths):
+    files = raw_files(paths)
+    for path in progress(files) if progress is not None else files:
         try:
             run.import_file(path)
         except SitegenError as error:
