@@ -14,8 +14,6 @@ from dataclasses import dataclass
 
 from sitegen.ingest.knowledge import Knowledge
 
-_TOKEN = re.compile(r"[\w&][\w&.'’-]*")
-_CONNECTORS = frozenset({"of", "de", "du", "la", "le", "der", "die", "für", "&", "van", "von"})
 _POSSESSIVE = re.compile(r"(?:['’]s|['’])$")
 _RUN_PREFIX_WORDS = frozenset({"radio", "tv", "télé", "kanal", "channel", "canal", "rádio"})
 _SENTENCE_END = re.compile(r"[.!?;](?:\s|$)")
@@ -29,73 +27,63 @@ class NameRun:
     possessive: bool
 
 
-@dataclass(frozen=True, slots=True)
-class _Token:
-    start: int
-    end: int
-    text: str
+def _uppercase_class() -> str:
+    """A character class of every uppercase letter in the Basic Multilingual Plane."""
+    ranges: list[tuple[int, int]] = []
+    for code in range(0x10000):
+        if chr(code).isupper():
+            if ranges and ranges[-1][1] == code - 1:
+                ranges[-1] = (ranges[-1][0], code)
+            else:
+                ranges.append((code, code))
+    return "".join(
+        re.escape(chr(a)) if a == b else f"{re.escape(chr(a))}-{re.escape(chr(b))}"
+        for a, b in ranges
+    )
 
 
-_ELISION = re.compile(r"^(?:[lLdDjJnNmMsStTcC]|qu|Qu)['’](?=\w)")
+_UPPER = _uppercase_class()
+_CONNECTOR = r"(?:\s+(?:of|de|du|la|le|der|die|für|van|von)\s+|\s*&\s*|\s+)"
 
 
-def _tokens(text: str, lowercase_names: frozenset[str]) -> list[_Token]:
-    """Word tokens; French/Italian elisions ("l'AFP") are cut off, known lowercase names kept."""
-    tokens = []
-    for match in _TOKEN.finditer(text):
-        start, word = match.start(), match.group()
-        elision = _ELISION.match(word)
-        if elision:
-            start, word = start + elision.end(), word[elision.end() :]
-        if word in lowercase_names:
-            word = word[0].upper() + word[1:]  # read as capitalised; the text keeps its spelling
-        tokens.append(_Token(start, start + len(word), word))
-    return tokens
+def _run_pattern(lowercase_names: frozenset[str]) -> re.Pattern[str]:
+    lower = "|".join(re.escape(n) for n in sorted(lowercase_names, key=len, reverse=True))
+    word = rf"(?:[{_UPPER}][\w&.'’-]*" + (rf"|(?:{lower})(?![\w])" if lower else "") + ")"
+    not_inside = r"(?:(?<![\w&.'’-])|(?<=\b[lLdDjJnNmMsStTcC]['’])|(?<=\b[qQ]u['’]))"
+    return re.compile(rf"{not_inside}{word}(?:{_CONNECTOR}{word})*")
 
 
-def _joined(text: str, left: _Token, right: _Token, glue: tuple[str, ...] = ("",)) -> bool:
-    return text[left.end : right.start].strip() in glue
+_DEFAULT_RUNS = _run_pattern(frozenset())
 
 
-def name_runs(text: str, lowercase_names: frozenset[str] = frozenset()) -> list[NameRun]:
-    """Runs of capitalised words ("Nordvest News Agency"), cut at possessives and punctuation."""
+def name_runs(text: str, pattern: re.Pattern[str] = _DEFAULT_RUNS) -> list[NameRun]:
+    """Runs of capitalised words ("Nordvest News Agency"), cut at possessives and full stops.
+
+    A French or Italian elision before a name ("l'AFP") is not part of it; a possessive ends a
+    run and the next word starts a new one ("Russia's Interfax").
+    """
     runs: list[NameRun] = []
-    tokens = _tokens(text, lowercase_names)
-    i = 0
-    while i < len(tokens):
-        if not tokens[i].text[0].isupper():
-            i += 1
-            continue
-        start, j, possessive = tokens[i].start, i, False
-        while True:
-            word = tokens[j].text
-            end = tokens[j].end
-            if len(word) > 2 and _POSSESSIVE.search(word):
-                end = tokens[j].start + len(_POSSESSIVE.sub("", word))
-                possessive = True
-                break
-            if word.endswith(".") and len(word) > 3 and not word.isupper():
+    for match in pattern.finditer(text):
+        base, chunk = match.start(), match.group()
+        start: int | None = None
+        for word in re.finditer(r"\S+", chunk):
+            token = word.group()
+            if start is None:
+                start = base + word.start()
+            end = base + word.end()
+            possessive = len(token) > 2 and bool(_POSSESSIVE.search(token))
+            if possessive:
+                end = base + word.start() + len(_POSSESSIVE.sub("", token))
+            elif not (token.endswith(".") and len(token) > 3 and not token.isupper()):
+                continue
+            else:
                 end -= 1
-                break
-            nxt = j + 1
-            if nxt >= len(tokens) or not _joined(text, tokens[j], tokens[nxt], ("", "&")):
-                break
-            following = tokens[nxt].text
-            if following[0].isupper():
-                j = nxt
-                continue
-            if (
-                following in _CONNECTORS
-                and nxt + 1 < len(tokens)
-                and tokens[nxt + 1].text[0].isupper()
-                and _joined(text, tokens[nxt], tokens[nxt + 1])
-            ):
-                j = nxt + 1
-                continue
-            break
-        runs.append(NameRun(text[start:end].rstrip(".,"), start, end, possessive))
-        i = j + 1
-    return runs
+            runs.append(NameRun(text[start:end].rstrip(".,"), start, end, possessive))
+            start = None
+        if start is not None:
+            end = match.end()
+            runs.append(NameRun(text[start:end].rstrip(".,"), start, end, False))
+    return [run for run in runs if run.text]
 
 
 class CiteFinder:
@@ -103,15 +91,10 @@ class CiteFinder:
 
     def __init__(self, knowledge: Knowledge):
         self.knowledge = knowledge
-        before = "|".join(re.escape(c) for c in knowledge.cite_before)
         after = "|".join(re.escape(c) for c in knowledge.cite_after)
-        nouns = "|".join(re.escape(n) for n in knowledge.media_nouns)
-        self._before = re.compile(
-            rf"(?:^|\W)(?:{before})\s+(?:(?:the|a|an|der|die|dem|den|des|le|la|les|l['’]|el)\s*)?"
-            rf"(?:[\w’'-]+\s+){{0,4}}$",
-            re.IGNORECASE,
-        )
-        self._media_noun = re.compile(rf"(?:^|\W)(?:{nouns})\s*,?\s*$", re.IGNORECASE)
+        # Cue phrases and media nouns as word tuples, looked up by their last word (fast).
+        self._cues = _phrase_index(knowledge.cite_before)
+        self._nouns = _phrase_index(knowledge.media_nouns)
         self._after = re.compile(
             rf"^\s*(?:\([^()]{{1,30}}\)\s*)?,?\s*(?:(?:also|has|have|had|was|were|it|on|which)\s+)*"
             rf"(?:{after})\b",
@@ -121,8 +104,8 @@ class CiteFinder:
             rf"^['’]?s?\s*(?:[\w-]+\s+){{0,3}}(?:{after}|report|reports|reporting|article|interview)\b",
             re.IGNORECASE,
         )
-        self._lowercase_names = frozenset(
-            n for n in knowledge.agency_names_printed if n[:1].islower()
+        self._runs = _run_pattern(
+            frozenset(n for n in knowledge.agency_names_printed if n[:1].islower() and " " not in n)
         )
         self._abbreviation = re.compile(r"^\s*\((?P<abbr>[A-ZÀ-Þ][A-Za-zÀ-ÿ&.-]{1,9})\)")
 
@@ -136,10 +119,11 @@ class CiteFinder:
             return True
         if words[0].casefold() in _RUN_PREFIX_WORDS and len(words) > 1:
             return True
-        return bool(self._media_noun.search(before_text))
+        return _ends_with(_words(before_text), self._nouns, gap=0)
 
     def _cited(self, before_text: str, after_text: str, possessive: bool) -> bool:
-        if self._before.search(before_text):
+        # "according to [the nature magazine] X": up to five words between the cue and the name.
+        if _ends_with(_words(before_text), self._cues, gap=5):
             return True
         if possessive:
             return bool(self._after_possessive.match(after_text))
@@ -177,7 +161,7 @@ class CiteFinder:
         for name in dateline_agencies:
             cite(name, self.knowledge.canonical_source(name) or name)
         for paragraph in paragraphs:
-            for run in name_runs(paragraph, self._lowercase_names):
+            for run in name_runs(paragraph, self._runs):
                 name = self._trim(run.text)
                 if not name:
                     continue
@@ -203,6 +187,40 @@ class CiteFinder:
             if self.knowledge.canonical_source(candidate):
                 return candidate
         return name
+
+
+_WORD_OR_STOP = re.compile(r"[\w’'-]+|[,;:()\"“”«»]")
+
+
+def _words(text: str) -> list[str]:
+    """The last words before a name, casefolded; punctuation kept as stops."""
+    return [w.casefold() for w in _WORD_OR_STOP.findall(text[-100:])]
+
+
+def _phrase_index(phrases: tuple[str, ...]) -> dict[str, list[tuple[str, ...]]]:
+    index: dict[str, list[tuple[str, ...]]] = {}
+    for phrase in phrases:
+        words = tuple(_WORD_OR_STOP.findall(phrase.casefold()))
+        if words:
+            index.setdefault(words[-1], []).append(words)
+    return index
+
+
+def _ends_with(words: list[str], index: dict[str, list[tuple[str, ...]]], gap: int) -> bool:
+    """Whether a phrase of `index` ends the words, allowing up to `gap` words after it."""
+    if words and words[-1] == ",":
+        words = words[:-1]
+    for skipped in range(gap + 1):
+        end = len(words) - skipped
+        if end <= 0:
+            return False
+        last = words[end - 1]
+        for phrase in index.get(last, ()):
+            if tuple(words[end - len(phrase) : end]) == phrase:
+                return True
+        if skipped < gap and not last[0].isalnum() and last not in ("’", "'"):
+            return False  # punctuation between the cue and the name breaks the link
+    return False
 
 
 def _bare(name: str) -> str:

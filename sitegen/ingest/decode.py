@@ -7,6 +7,7 @@ never by the file name.
 from __future__ import annotations
 
 import codecs
+import re
 from pathlib import Path
 
 import charset_normalizer
@@ -22,7 +23,6 @@ _BOMS = (  # UTF-32 first: its little-endian BOM begins with UTF-16's.
 )
 # Above this share of control characters, decoded "text" is really binary data.
 _MAX_CONTROL_SHARE = 0.10
-_ALLOWED_CONTROLS = frozenset("\t\n\r\x1b")
 
 
 def _bom_encoding(raw: bytes) -> str | None:
@@ -47,16 +47,15 @@ def _bomless_utf16(raw: bytes) -> str | None:
     return None
 
 
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1a\x1c-\x1f\x7f-\x9f]")
+
+
 def _control_share(text: str) -> float:
+    """Share of control characters other than tab, line breaks and ESC (terminal colours)."""
     sample = text[:65536]
     if not sample:
         return 0.0
-    controls = sum(
-        1
-        for ch in sample
-        if (ord(ch) < 32 or 0x7F <= ord(ch) <= 0x9F) and ch not in _ALLOWED_CONTROLS
-    )
-    return controls / len(sample)
+    return len(_CONTROL.findall(sample)) / len(sample)
 
 
 def _legacy(raw: bytes, path: Path | str) -> tuple[str, str]:

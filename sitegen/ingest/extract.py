@@ -9,6 +9,7 @@ what each line turned out to be (see `lines` for the per-line rules).
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import re
 from collections import Counter
 from dataclasses import dataclass, field
@@ -49,6 +50,7 @@ _BBC_SOURCE = re.compile(r"^(?:image|media) source,\s*(?P<credit>.+)$", re.IGNOR
 _BBC_CAPTION = re.compile(r"^(?:image|media) caption,\s*(?P<caption>.+)$", re.IGNORECASE)
 _QUOTES = "\"“”„«»‘’'"
 # Words pasted without the space between two page elements: "professionalsLearn", "homeThe".
+_DIGIT = re.compile(r"\d")
 _GLUED_WORDS = re.compile(r"[a-zà-ÿ]{2,}[A-ZÀ-Þ][a-zà-ÿ]")
 
 
@@ -139,6 +141,10 @@ class Extractor:
         self.credits = CreditReader(knowledge)
         self.cites = CiteFinder(knowledge)
         self._dateline = self._dateline_pattern()
+        # Each line is judged by several phases; judge it once.
+        self._date_lines = functools.lru_cache(maxsize=4096)(self._date_lines)
+        self._photo = functools.lru_cache(maxsize=4096)(self._photo)
+        self._is_header_noise = functools.lru_cache(maxsize=4096)(self._is_header_noise)
         self._place_words = r"[A-ZÀ-ÞĀ-ſА-ЯЁ][\w'’.-]*(?:[ -][\w'’.-]+){0,3}"
         self._self_description = re.compile(
             r"(?:^|[.!?]\s+)(?P<name>[A-ZÀ-Þ][^.!?]{1,60}?)\s+(?:"
@@ -199,7 +205,7 @@ class Extractor:
     # --- per-line helpers ----------------------------------------------------------------------
 
     def _date_lines(self, line: str) -> list[DateLine]:
-        if not any(ch.isdigit() for ch in line):
+        if len(line) > 120 or not _DIGIT.search(line):
             return []
         return self.dates.date_line(line)
 
@@ -509,7 +515,7 @@ class Extractor:
                 bare = block.text.strip(_QUOTES + " ")
                 if block.text in seen or (standfirst and block.text == standfirst):
                     continue
-                if len(bare) < 300 and any(
+                if len(bare) < 200 and any(
                     bare in other and other != block.text for other in texts
                 ):
                     continue
@@ -579,8 +585,9 @@ class Extractor:
         counts: Counter[str] = Counter()
         sample = " ".join(b.plain() for b in blocks[:8]).casefold()
         tokens = re.findall(r"[^\W\d_]+", sample)
+        frequencies = Counter(tokens)
         for lang, vocabulary in self.knowledge.language_words.items():
-            counts[lang] = sum(1 for t in tokens if t in vocabulary)
+            counts[lang] = sum(frequencies[w] for w in vocabulary)
         if not tokens:
             return None
         best, score = counts.most_common(1)[0]

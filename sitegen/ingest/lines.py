@@ -6,6 +6,7 @@ header, body or footer — is decided later by `extract`, which combines these j
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass
 
@@ -110,7 +111,7 @@ def looks_like_name(text: str) -> bool:
     return all(_NAME_TOKEN.match(p) or p.casefold() in _NAME_PARTICLES for p in parts)
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)  # no slots: __post_init__ installs per-instance caches
 class LineRules:
     """Line judgements that need the knowledge files, with their patterns compiled once."""
 
@@ -120,6 +121,12 @@ class LineRules:
     byline: re.Pattern[str]
     conjunctions: re.Pattern[str]
     crumb_separator: re.Pattern[str]
+
+    def __post_init__(self) -> None:
+        # Each line is judged by several phases of the extractor; judge it once.
+        for name in ("is_boilerplate", "is_footer_marker", "byline_names", "breadcrumb"):
+            cached = functools.lru_cache(maxsize=4096)(getattr(self, name))
+            object.__setattr__(self, name, cached)
 
     @classmethod
     def build(cls, knowledge: Knowledge) -> LineRules:
