@@ -216,7 +216,7 @@ class Watcher:
     def __init__(
         self,
         project: Project,
-        on_change: Callable[[frozenset[Path]], None],
+        on_change: Callable[[frozenset[Path]], object],
         *,
         output: Callable[[], Path],
         quiet: float = QUIET_PERIOD,

@@ -410,6 +410,14 @@ def test_traversal_is_refused(server: PreviewServer, site: Path, target: bytes) 
     assert b"TOP-SECRET" not in data
 
 
+def test_loops_and_special_files_are_not_found(server: PreviewServer, site: Path) -> None:
+    (site / "loop-a").symlink_to(site / "loop-b")
+    (site / "loop-b").symlink_to(site / "loop-a")
+    os.mkfifo(site / "pipe.html")  # opening a FIFO for reading would block the handler
+    for path in ("/loop-a", "/loop-a/x.html", "/pipe.html"):
+        assert request(server, path)[0] == 404, path
+
+
 def test_absolute_paths_are_refused(server: PreviewServer, site: Path) -> None:
     secret = str(site.parent / "secret.txt").encode()
     for target in (b"/" + secret, b"/%2F" + secret.lstrip(b"/"), secret):

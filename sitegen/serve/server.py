@@ -137,16 +137,6 @@ class PreviewServer(ThreadingHTTPServer):
         self.server_close()
 
 
-class _NotFound(Exception):
-    pass
-
-
-class _Redirect(Exception):
-    def __init__(self, location: str):
-        super().__init__(location)
-        self.location = location
-
-
 @dataclass(slots=True)
 class _OpenFile:
     path: Path
@@ -213,42 +203,34 @@ class _Handler(BaseHTTPRequestHandler):
         # (and reload once more) but never older, so it cannot miss a reload.
         state = self.server.state
         epoch = state.snapshot().epoch
-        try:
-            opened = self._open_site_file(site_path)
-        except _NotFound:
-            if not state.snapshot().building:
-                self._not_found(head=head)
-                return
+        found = self._lookup(site_path)
+        if found is None and state.snapshot().building:
+            # Perhaps the output folder is between two renames, or the page is being added.
             state.wait_until_built(BUILD_WAIT_SECONDS)
             epoch = state.snapshot().epoch
-            try:
-                opened = self._open_site_file(site_path)
-            except _NotFound:
-                self._not_found(head=head)
-                return
-            except _Redirect as redirect:
-                self._redirect(base + redirect.location.lstrip("/"), query, head=head)
-                return
-        except _Redirect as redirect:
-            self._redirect(base + redirect.location.lstrip("/"), query, head=head)
-            return
-        with opened.file:
-            self._send_file(200, opened, epoch, head=head)
+            found = self._lookup(site_path)
+        if found is None:
+            self._not_found(head=head)
+        elif isinstance(found, str):
+            self._redirect(base + found.lstrip("/"), query, head=head)
+        else:
+            with found.file:
+                self._send_file(200, found, epoch, head=head)
 
     # --- files -------------------------------------------------------------------------------
 
-    def _open_site_file(self, site_path: str) -> _OpenFile:
-        """Open the file a site path names: raises _NotFound or _Redirect."""
+    def _lookup(self, site_path: str) -> _OpenFile | str | None:
+        """The open file a site path names, the path to redirect to (a folder), or None."""
         try:
             root = self.server.output.resolve()
             target = locate(root, site_path)
             if target.is_dir():
                 if not site_path.endswith("/"):
-                    raise _Redirect(quote(site_path, safe="/!$&'()*+,;=:@~") + "/")
+                    return quote(site_path, safe="/!$&'()*+,;=:@~") + "/"
                 target = contained(root, target / "index.html")
             return _open_regular(target)
-        except (UnsafePath, OSError):
-            raise _NotFound from None
+        except (UnsafePath, OSError, RuntimeError):  # RuntimeError: a symlink loop
+            return None
 
     def _not_found(self, *, head: bool) -> None:
         state = self.server.state
@@ -256,7 +238,7 @@ class _Handler(BaseHTTPRequestHandler):
         try:
             root = self.server.output.resolve()
             opened = _open_regular(contained(root, root / "404.html"))
-        except (UnsafePath, OSError):
+        except (UnsafePath, OSError, RuntimeError):
             body = b"<!DOCTYPE html><title>Not found</title><h1>Not found</h1>\n"
             body = inject_script(body, script_tag(epoch, state.instance))
             self._send(404, HTML, body, head=head)

@@ -127,8 +127,8 @@ def _for_people(errors: tuple[BaseException, ...], root: Path) -> tuple[BaseExce
     )
 
 
-class _Stop(Exception):
-    pass
+class _Stop(BaseException):
+    """SIGTERM; a BaseException so that socketserver's per-request `except Exception` lets it by."""
 
 
 @contextmanager
@@ -187,16 +187,21 @@ def run_preview(
 
     def rebuild(changed: frozenset[Path]) -> PreviewBuild:
         outcome = builder(changed)
-        if server is not None:
+        if server is not None and outcome.published:
             server.base_path = outcome.base_path
         errors = _for_people(outcome.errors, project.root)
         for error in errors:
             warn(f"sitegen: {error}")
-        what = f" after {len(changed)} change(s)" if changed else ""
         if outcome.published:
-            echo(f"rebuilt{what}: {outcome.summary}" if changed else outcome.summary)
+            echo(
+                f"rebuilt after {len(changed)} change(s): {outcome.summary}"
+                if changed
+                else outcome.summary
+            )
+        elif changed:
+            warn(f"rebuild after {len(changed)} change(s) failed; still serving the last good site")
         else:
-            warn(f"rebuild{what} failed; still serving the last good site")
+            warn(f"build failed; serving what {outcome.output.name}/ held before, if anything")
         return dataclasses.replace(outcome, errors=errors)
 
     server = open_server(project, host, port, rebuild)
@@ -208,10 +213,10 @@ def run_preview(
                     f"sitegen: warning: serving on {host}, reachable from other machines; "
                     "use --bind 127.0.0.1 to keep the preview private"
                 )
-            server.rebuild()
-            if watch:
+            if watch:  # before the first build, so edits made during it are not missed
                 watcher = Watcher(project, server.rebuild, output=lambda: server.output)
                 watcher.start()
+            server.rebuild()
             echo(f"Serving {project.root} at {server.url}  (Ctrl-C to stop)")
             server.serve_forever(poll_interval=0.2)
     except (KeyboardInterrupt, _Stop):
