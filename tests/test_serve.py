@@ -7,7 +7,6 @@ import http.client
 import json
 import os
 import shutil
-import socket
 import threading
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -33,6 +32,7 @@ from sitegen.serve.paths import (
 )
 from sitegen.serve.server import PreviewServer, Rebuilt, is_loopback
 from sitegen.serve.session import LastGoodBuilder, PreviewBuild
+from tests.servekit import EventStream, fetch, fetch_raw
 
 # --- request paths -----------------------------------------------------------------------------
 
@@ -305,24 +305,11 @@ def fake_of(server: PreviewServer) -> FakeBuild:
 def request(
     server: PreviewServer, path: str, method: str = "GET"
 ) -> tuple[int, dict[str, str], bytes]:
-    connection = http.client.HTTPConnection(*server.server_address[:2], timeout=10)
-    try:
-        connection.request(method, path)
-        response = connection.getresponse()
-        return response.status, dict(response.getheaders()), response.read()
-    finally:
-        connection.close()
+    return fetch(server.server_address[:2], path, method)
 
 
 def raw_request(server: PreviewServer, target: bytes) -> tuple[int, bytes]:
-    """Send a request line exactly as given: no client-side normalisation or quoting."""
-    with socket.create_connection(server.server_address[:2], timeout=10) as connection:
-        connection.sendall(b"GET " + target + b" HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
-        data = b""
-        while chunk := connection.recv(65536):
-            data += chunk
-    status_line = data.split(b"\r\n", 1)[0].split()
-    return int(status_line[1]), data
+    return fetch_raw(server.server_address[:2], target)
 
 
 def test_serves_pages_with_the_script_injected(server: PreviewServer, site: Path) -> None:
@@ -436,38 +423,9 @@ def test_status_and_script_endpoints(server: PreviewServer) -> None:
     assert b"EventSource" in body and b"textContent" in body and b"innerHTML" not in body
 
 
-class EventStream:
-    """Reads Server-Sent Events from the server on a background thread."""
-
-    def __init__(self, server: PreviewServer):
-        self.connection = http.client.HTTPConnection(*server.server_address[:2], timeout=10)
-        self.connection.request("GET", "/__sitegen/events")
-        self.response = self.connection.getresponse()
-        assert self.response.status == 200
-        assert self.response.getheader("Content-Type").startswith("text/event-stream")
-
-    def next_state(self) -> dict:
-        data = None
-        while True:
-            line = self.response.fp.readline().decode("utf-8")
-            if line.startswith("data: "):
-                data = json.loads(line[6:])
-            elif line in ("\n", "\r\n") and data is not None:
-                return data
-
-    def settled(self) -> dict:
-        """The first state after the build in progress (intermediate states may be skipped)."""
-        while (state := self.next_state())["building"]:
-            pass
-        return state
-
-    def close(self) -> None:
-        self.connection.close()
-
-
 def test_events_announce_rebuilds_and_errors(server: PreviewServer, site: Path) -> None:
     fake = fake_of(server)
-    stream = EventStream(server)
+    stream = EventStream(server.server_address[:2])
     try:
         assert stream.next_state()["epoch"] == 1
         # A successful rebuild publishes a new epoch.
@@ -582,7 +540,7 @@ def test_close_ends_event_streams(site: Path) -> None:
     preview = PreviewServer(("127.0.0.1", 0), site, FakeBuild(site))
     thread = threading.Thread(target=preview.serve_forever, kwargs={"poll_interval": 0.05})
     thread.start()
-    stream = EventStream(preview)
+    stream = EventStream(preview.server_address[:2])
     try:
         stream.next_state()
         preview.shutdown()

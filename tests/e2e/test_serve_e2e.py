@@ -7,7 +7,6 @@ from __future__ import annotations
 import contextlib
 import dataclasses
 import datetime as dt
-import http.client
 import json
 import os
 import shutil
@@ -30,6 +29,7 @@ from sitegen.content import dump_article
 from sitegen.errors import ContentError
 from sitegen.model import Article
 from sitegen.serve.server import PreviewServer, Rebuilt
+from tests.servekit import EventStream, fetch, fetch_raw
 
 REPO = Path(sitegen.__file__).resolve().parent.parent
 SEEDS = REPO / "tests" / "data" / "seeds"
@@ -86,13 +86,7 @@ class Served:
         return self.root / "content" / "articles"
 
     def get(self, path: str, method: str = "GET") -> tuple[int, dict[str, str], bytes]:
-        connection = http.client.HTTPConnection("127.0.0.1", self.port, timeout=10)
-        try:
-            connection.request(method, path)
-            response = connection.getresponse()
-            return response.status, dict(response.getheaders()), response.read()
-        finally:
-            connection.close()
+        return fetch(("127.0.0.1", self.port), path, method)
 
     def text(self, path: str) -> str:
         status, _, body = self.get(path)
@@ -240,14 +234,7 @@ def test_nothing_outside_the_output_folder_is_served(served: Served) -> None:
         b"http://127.0.0.1/../secret.txt",
     ]
     for target in targets:
-        with socket.create_connection(("127.0.0.1", served.port), timeout=10) as connection:
-            connection.sendall(
-                b"GET " + target + b" HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n"
-            )
-            data = b""
-            while chunk := connection.recv(65536):
-                data += chunk
-        status = int(data.split(b" ", 2)[1])
+        status, data = fetch_raw(("127.0.0.1", served.port), target)
         assert status in (400, 404), target
         assert b"TOP-SECRET" not in data, target
 
@@ -294,25 +281,20 @@ def test_edits_deletions_new_files_and_seeds_appear(served: Served) -> None:
     assert first["errors"] == []
 
 
-def read_events(served: Served, states: list[dict], stop: threading.Event) -> None:
-    connection = http.client.HTTPConnection("127.0.0.1", served.port, timeout=30)
-    connection.request("GET", "/__sitegen/events")
-    response = connection.getresponse()
+def read_events(served: Served, states: list[dict]) -> None:
+    stream = EventStream(("127.0.0.1", served.port), timeout=60)
     try:
-        while not stop.is_set():
-            line = response.fp.readline()
-            if not line:
-                return
-            if line.startswith(b"data: "):
-                states.append(json.loads(line[6:]))
+        while (state := stream.next_state()) is not None:
+            states.append(state)
+    except OSError:
+        pass  # the server stopped at the end of the test
     finally:
-        connection.close()
+        stream.close()
 
 
 def test_a_broken_file_is_reported_and_the_last_good_page_stays(served: Served) -> None:
     states: list[dict] = []
-    done = threading.Event()
-    reader = threading.Thread(target=read_events, args=(served, states, done), daemon=True)
+    reader = threading.Thread(target=read_events, args=(served, states), daemon=True)
     reader.start()
     wait_for(lambda: states, "the first event")
     epoch = states[-1]["epoch"]
@@ -336,7 +318,6 @@ def test_a_broken_file_is_reported_and_the_last_good_page_stays(served: Served) 
     cleared = wait_for(lambda: [s for s in states if s["epoch"] > epoch], "the reload event")
     assert cleared[-1]["errors"] == []  # type: ignore[index]
     assert served.status()["errors"] == []
-    done.set()
 
 
 def test_a_broken_settings_file_keeps_the_site(served: Served) -> None:
