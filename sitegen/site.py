@@ -7,13 +7,14 @@ pages in the same order.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import hashlib
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Literal
+from typing import Literal, TypeVar
 from zoneinfo import ZoneInfo
 
 from slugify import slugify
@@ -22,6 +23,8 @@ from sitegen.content import read_article
 from sitegen.errors import ContentError
 from sitegen.model import Article, When, calendar_date
 
+_T = TypeVar("_T")
+UNTITLED = "(untitled)"
 TaxonomyKind = Literal["sections", "tags", "publishers"]
 TAXONOMY_LABELS: dict[TaxonomyKind, str] = {
     "sections": "Section",
@@ -64,6 +67,24 @@ def aware(when: When, zone: ZoneInfo) -> dt.datetime:
 
 # --- loading -----------------------------------------------------------------------------------
 
+# Characters that HTML and XML cannot carry (controls other than tab/newline/return, lone
+# surrogates, non-characters). A person can type them into a `.md` file (YAML escapes such as
+# "\e" too); they mean nothing on a page and would break every feed, so they are dropped on load.
+_UNWRITABLE = re.compile(
+    "[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff\ufdd0-\ufdef\ufffe\uffff]"
+)
+
+
+def _scrub(value: _T) -> _T:
+    if isinstance(value, str):
+        return _UNWRITABLE.sub("", value) if _UNWRITABLE.search(value) else value  # type: ignore[return-value]
+    if isinstance(value, tuple):  # a name that was only controls is no name at all
+        return tuple(item for item in map(_scrub, value) if item != "")  # type: ignore[return-value]
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        changes = {f.name: _scrub(getattr(value, f.name)) for f in dataclasses.fields(value)}
+        return dataclasses.replace(value, **changes)  # type: ignore[return-value]
+    return value
+
 
 @dataclass(frozen=True, slots=True)
 class Loaded:
@@ -87,10 +108,13 @@ def load_articles(folder: Path) -> Loaded:
     paths = sorted(folder.glob("*.md")) if folder.is_dir() else []
     for path in paths:
         try:
-            article = read_article(path)
+            article = _scrub(read_article(path))
         except ContentError as error:
             errors.append(error)
             continue
+        if not article.title.strip():
+            # Pages and feeds need a headline; say plainly that the file has none.
+            article = dataclasses.replace(article, title=UNTITLED)
         if not _SLUG.fullmatch(article.slug):
             hint = make_slug(article.slug)
             errors.append(

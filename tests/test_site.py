@@ -7,7 +7,9 @@ import datetime as dt
 from zoneinfo import ZoneInfo
 
 from sitegen.content import dump_article
+from sitegen.model import Photo
 from sitegen.site import (
+    UNTITLED,
     article_path,
     aware,
     build_model,
@@ -121,3 +123,23 @@ def test_unsafe_and_duplicate_slugs_are_refused_with_their_line(tmp_path):
 def test_missing_folder_loads_nothing(tmp_path):
     loaded = load_articles(tmp_path / "nope")
     assert loaded.articles == () and loaded.errors == ()
+
+
+def test_characters_html_and_xml_cannot_carry_are_dropped_on_load(tmp_path):
+    hand_written = article(
+        1,
+        title="Bell\x07 and escape\x1b",
+        body="Text\x00 with\x0b controls\ufffe.",
+        tags=("\x1b",),
+        cites=("TASS\x7f",),
+        photos=(Photo(caption="Cap\x85tion", credit="Credit\x1f"),),
+    )
+    project = write_project(tmp_path, [hand_written, article(2, title="\x1b\x07 ")])
+    loaded = load_articles(project.articles)
+    assert loaded.errors == ()
+    first, second = loaded.articles
+    assert first.title == "Bell and escape"
+    assert first.body == "Text with controls."
+    assert first.cites == ("TASS",) and first.tags == ()
+    assert first.photos[0].caption == "Caption" and first.photos[0].credit == "Credit"
+    assert second.title == UNTITLED  # nothing printable left: say so plainly
