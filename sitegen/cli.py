@@ -161,7 +161,13 @@ def build_command(root: str, no_import: bool, quiet: bool, verbose: bool) -> Non
 
 @cli.command("serve")
 @click.option("--root", default=".", help="The site folder (default: the current folder).")
-@click.option("--port", default=8000, show_default=True, type=click.IntRange(0, 65535))
+@click.option(
+    "--port",
+    default=8000,
+    show_default=True,
+    type=click.IntRange(0, 65535),
+    help="The port to listen on (0: any free port).",
+)
 @click.option("--bind", default="127.0.0.1", show_default=True, help="The address to listen on.")
 @click.option("--no-watch", is_flag=True, help="Build and serve once; do not rebuild on changes.")
 def serve_command(root: str, port: int, bind: str, no_watch: bool) -> None:
