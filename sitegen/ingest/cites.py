@@ -27,36 +27,28 @@ class NameRun:
     possessive: bool
 
 
-def _uppercase_class() -> str:
-    """A character class of every uppercase letter in the Basic Multilingual Plane."""
-    ranges: list[tuple[int, int]] = []
-    for code in range(0x10000):
-        if chr(code).isupper():
-            if ranges and ranges[-1][1] == code - 1:
-                ranges[-1] = (ranges[-1][0], code)
-            else:
-                ranges.append((code, code))
-    return "".join(
-        re.escape(chr(a)) if a == b else f"{re.escape(chr(a))}-{re.escape(chr(b))}"
-        for a, b in ranges
-    )
-
-
-_UPPER = _uppercase_class()
+# A capital is found in two steps: the pattern accepts any letter that is not lowercase in the
+# common scripts (a small class, fast to scan), then `name_runs` keeps words whose first letter
+# really is uppercase (str.isupper knows every script).
+_CAPITAL = "[^\\W\\d_a-zß-öø-ÿа-яёα-ω]"
 _CONNECTOR = r"(?:\s+(?:of|de|du|la|le|der|die|für|van|von)\s+|\s*&\s*|\s+)"
 
 
 def _run_pattern(lowercase_names: frozenset[str]) -> re.Pattern[str]:
     lower = "|".join(re.escape(n) for n in sorted(lowercase_names, key=len, reverse=True))
-    word = rf"(?:[{_UPPER}][\w&.'’-]*" + (rf"|(?:{lower})(?![\w])" if lower else "") + ")"
-    not_inside = r"(?:(?<![\w&.'’-])|(?<=\b[lLdDjJnNmMsStTcC]['’])|(?<=\b[qQ]u['’]))"
-    return re.compile(rf"{not_inside}{word}(?:{_CONNECTOR}{word})*")
+    word = rf"(?:{_CAPITAL}[\w&.'’-]*" + (rf"|(?:{lower})(?!\w)" if lower else "") + ")"
+    return re.compile(rf"(?<![\w&.-]){word}(?:{_CONNECTOR}{word})*")
 
 
 _DEFAULT_RUNS = _run_pattern(frozenset())
+_WORD_IN_RUN = re.compile(r"\S+")
 
 
-def name_runs(text: str, pattern: re.Pattern[str] = _DEFAULT_RUNS) -> list[NameRun]:
+def name_runs(
+    text: str,
+    pattern: re.Pattern[str] = _DEFAULT_RUNS,
+    lowercase_names: frozenset[str] = frozenset(),
+) -> list[NameRun]:
     """Runs of capitalised words ("Nordvest News Agency"), cut at possessives and full stops.
 
     A French or Italian elision before a name ("l'AFP") is not part of it; a possessive ends a
@@ -66,24 +58,35 @@ def name_runs(text: str, pattern: re.Pattern[str] = _DEFAULT_RUNS) -> list[NameR
     for match in pattern.finditer(text):
         base, chunk = match.start(), match.group()
         start: int | None = None
-        for word in re.finditer(r"\S+", chunk):
+        end = base
+        for word in _WORD_IN_RUN.finditer(chunk):
             token = word.group()
+            capital = token[0].isupper() or token in lowercase_names or token[:1] == "&"
+            if not capital and token not in _RUN_CONNECTORS:
+                if start is not None:
+                    runs.append(NameRun(text[start:end].rstrip(".,"), start, end, False))
+                start = None
+                continue
             if start is None:
+                if not capital:
+                    continue
                 start = base + word.start()
             end = base + word.end()
             possessive = len(token) > 2 and bool(_POSSESSIVE.search(token))
             if possessive:
                 end = base + word.start() + len(_POSSESSIVE.sub("", token))
-            elif not (token.endswith(".") and len(token) > 3 and not token.isupper()):
-                continue
-            else:
+            elif token.endswith(".") and len(token) > 3 and not token.isupper():
                 end -= 1
+            else:
+                continue
             runs.append(NameRun(text[start:end].rstrip(".,"), start, end, possessive))
             start = None
         if start is not None:
-            end = match.end()
             runs.append(NameRun(text[start:end].rstrip(".,"), start, end, False))
-    return [run for run in runs if run.text]
+    return [run for run in runs if run.text and run.text[0] not in "&"]
+
+
+_RUN_CONNECTORS = frozenset({"of", "de", "du", "la", "le", "der", "die", "für", "van", "von", "&"})
 
 
 class CiteFinder:
@@ -104,9 +107,10 @@ class CiteFinder:
             rf"^['’]?s?\s*(?:[\w-]+\s+){{0,3}}(?:{after}|report|reports|reporting|article|interview)\b",
             re.IGNORECASE,
         )
-        self._runs = _run_pattern(
-            frozenset(n for n in knowledge.agency_names_printed if n[:1].islower() and " " not in n)
+        self._lowercase_names = frozenset(
+            n for n in knowledge.agency_names_printed if n[:1].islower() and " " not in n
         )
+        self._runs = _run_pattern(self._lowercase_names)
         self._abbreviation = re.compile(r"^\s*\((?P<abbr>[A-ZÀ-Þ][A-Za-zÀ-ÿ&.-]{1,9})\)")
 
     def _is_outlet(self, name: str, before_text: str) -> bool:
@@ -161,7 +165,7 @@ class CiteFinder:
         for name in dateline_agencies:
             cite(name, self.knowledge.canonical_source(name) or name)
         for paragraph in paragraphs:
-            for run in name_runs(paragraph, self._runs):
+            for run in name_runs(paragraph, self._runs, self._lowercase_names):
                 name = self._trim(run.text)
                 if not name:
                     continue
@@ -190,11 +194,19 @@ class CiteFinder:
 
 
 _WORD_OR_STOP = re.compile(r"[\w’'-]+|[,;:()\"“”«»]")
+_EDGE_PUNCTUATION = '"“”«»()'
 
 
 def _words(text: str) -> list[str]:
-    """The last words before a name, casefolded; punctuation kept as stops."""
-    return [w.casefold() for w in _WORD_OR_STOP.findall(text[-100:])]
+    """The last words before a name, casefolded; a comma, colon or bracket is kept as a stop."""
+    words: list[str] = []
+    for token in text[-100:].casefold().split():
+        token = token.strip(_EDGE_PUNCTUATION)
+        if token[-1:] in (",", ";", ":"):
+            words += [token[:-1], token[-1]] if len(token) > 1 else [token]
+        elif token:
+            words.append(token)
+    return words
 
 
 def _phrase_index(phrases: tuple[str, ...]) -> dict[str, list[tuple[str, ...]]]:

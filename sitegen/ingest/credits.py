@@ -18,6 +18,9 @@ class CaptionCredit:
     credit: str
 
 
+_HINT_WORD = re.compile(r"[^\W\d_]+")
+
+
 def _looks_like_names(credit: str) -> bool:
     """Credits are names: most words are capitalised (or initials, agencies, "via", "for")."""
     words = [w for w in re.findall(r"[^\W\d_][\w'’.-]*", credit)]
@@ -54,6 +57,8 @@ class CreditReader:
         self._gallery = re.compile(  # "Item 1 of 2 " before a gallery caption
             r"^(?:item|image|photo|bild|foto)\s+\d+\s+(?:of|von|sur|de)\s+\d+\s+", re.I
         )
+        # Cheap first look: no label word, "©" or "/" near the end means no credit.
+        self._hint_words = frozenset(w for label in knowledge.credit_labels for w in label.split())
         trailing = "|".join(re.escape(t) for t in knowledge.credit_trailing)
         self._trailing = re.compile(rf"\s*(?:{trailing})\s*$", re.IGNORECASE)
         separators = "|".join(re.escape(s) for s in knowledge.credit_separators)
@@ -67,6 +72,13 @@ class CreditReader:
     def split(self, line: str) -> CaptionCredit | None:
         """Split a caption line into caption and credit, or None when it carries no credit."""
         if len(line) > 600:
+            return None
+        tail = line[-200:]
+        if (
+            "/" not in tail
+            and "©" not in tail
+            and self._hint_words.isdisjoint(_HINT_WORD.findall(tail.casefold()))
+        ):
             return None
         line = self._gallery.sub("", self._trailing.sub("", line))
         for pattern in (self._parenthesised, self._labelled, self._copyright, self._unlabelled):

@@ -38,8 +38,8 @@ def _bomless_utf16(raw: bytes) -> str | None:
     pairs = len(sample) // 2
     if pairs < 8:
         return None
-    even_nuls = sum(1 for i in range(0, pairs * 2, 2) if sample[i] == 0)
-    odd_nuls = sum(1 for i in range(1, pairs * 2, 2) if sample[i] == 0)
+    even_nuls = sample[0 : pairs * 2 : 2].count(0)
+    odd_nuls = sample[1 : pairs * 2 : 2].count(0)
     if odd_nuls > 0.4 * pairs and even_nuls < 0.05 * pairs:
         return "utf-16-le"
     if even_nuls > 0.4 * pairs and odd_nuls < 0.05 * pairs:

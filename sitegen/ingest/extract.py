@@ -21,6 +21,7 @@ from sitegen.ingest.credits import CreditReader
 from sitegen.ingest.dates import DateLine, DateReader
 from sitegen.ingest.knowledge import Knowledge
 from sitegen.ingest.lines import (
+    AnyOf,
     LineRules,
     ends_sentence,
     is_prose,
@@ -45,6 +46,7 @@ _COPYRIGHT = re.compile(
     r"(?P<name>[^.|·•,;:]+(?:\.(?:com|de|fr|co\.uk|org|net|ru|eu)\b)?)",
     re.IGNORECASE,
 )
+_COPYRIGHT_HINT = re.compile(r"©|\(c\)|copyright", re.IGNORECASE)
 _TRAILING_YEAR = re.compile(r"\s*,?\s*(?:19|20)\d\d$")
 _BBC_SOURCE = re.compile(r"^(?:image|media) source,\s*(?P<credit>.+)$", re.IGNORECASE)
 _BBC_CAPTION = re.compile(r"^(?:image|media) caption,\s*(?P<caption>.+)$", re.IGNORECASE)
@@ -141,6 +143,9 @@ class Extractor:
         self.credits = CreditReader(knowledge)
         self.cites = CiteFinder(knowledge)
         self._dateline = self._dateline_pattern()
+        self._fingerprints = [
+            (AnyOf(outlet.patterns), outlet.name) for outlet in knowledge.outlets if outlet.patterns
+        ]
         # Each line is judged by several phases; judge it once.
         self._date_lines = functools.lru_cache(maxsize=4096)(self._date_lines)
         self._photo = functools.lru_cache(maxsize=4096)(self._photo)
@@ -509,16 +514,15 @@ class Extractor:
         """Drop pull quotes, a standfirst printed again whole, and paragraphs printed twice."""
         kept: list[BodyBlock] = []
         texts = [b.text for b in blocks if b.kind == "paragraph"]
+        joined = "\n".join(texts)
         seen: set[str] = set()
         for block in blocks:
             if block.kind == "paragraph":
                 bare = block.text.strip(_QUOTES + " ")
                 if block.text in seen or (standfirst and block.text == standfirst):
                     continue
-                if len(bare) < 200 and any(
-                    bare in other and other != block.text for other in texts
-                ):
-                    continue
+                if len(bare) < 200 and joined.count(bare) > texts.count(block.text):
+                    continue  # a pull quote: printed again from another paragraph
                 seen.add(block.text)
             kept.append(block)
         return kept
@@ -527,9 +531,11 @@ class Extractor:
 
     def _fingerprint(self, lines: list[str]) -> str | None:
         """The outlet whose fingerprint (data) appears in the paste."""
-        for outlet in self.knowledge.outlets:
-            if any(p.search(line) for line in lines for p in outlet.patterns):
-                return outlet.name
+        for line in lines:
+            if len(line) <= 400:
+                for matches, name in self._fingerprints:
+                    if matches(line):
+                        return name
         return None
 
     def _publisher(self, lines: list[str], page: _Page, footer: list[str]) -> str | None:
@@ -549,6 +555,8 @@ class Extractor:
         return None
 
     def _copyright_name(self, line: str) -> str | None:
+        if len(line) > 400 or not _COPYRIGHT_HINT.search(line):
+            return None
         match = _COPYRIGHT.search(line)
         if match is None:
             return None
@@ -583,7 +591,7 @@ class Extractor:
 
     def _language(self, blocks: list[BodyBlock]) -> str | None:
         counts: Counter[str] = Counter()
-        sample = " ".join(b.plain() for b in blocks[:8]).casefold()
+        sample = " ".join(b.plain() for b in blocks[:4]).casefold()
         tokens = re.findall(r"[^\W\d_]+", sample)
         frequencies = Counter(tokens)
         for lang, vocabulary in self.knowledge.language_words.items():
@@ -662,11 +670,14 @@ class Extractor:
 
 
 def _same_name(a: str, b: str) -> bool:
-    def bare(name: str) -> str:
-        name = name.casefold().strip()
-        return name[4:] if name.startswith("the ") else name
+    """Equal names, ignoring case and a leading "The"."""
+    return _bare_name(a) == _bare_name(b)
 
-    return bare(a) == bare(b)
+
+@functools.lru_cache(maxsize=4096)
+def _bare_name(name: str) -> str:
+    name = name.casefold().strip()
+    return name[4:] if name.startswith("the ") else name
 
 
 def _names_outlet(line: str, outlet: str) -> bool:

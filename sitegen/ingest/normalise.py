@@ -21,6 +21,7 @@ _CONTROLS = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 _INVISIBLE = re.compile(r"[\u200b\u2060\ufeff\u00ad\u202a-\u202e\u2066-\u2069\u180e]")
 _WIDE_SPACES = re.compile(r"[\u00a0\u1680\u2000-\u200a\u202f\u205f\u3000]")
 _SPACE_RUNS = re.compile(r"[ \t]+")
+_LINE_EDGES = re.compile(r" ?\n ?")
 
 
 def normalise(text: str) -> str:
@@ -31,7 +32,8 @@ def normalise(text: str) -> str:
     text = _INVISIBLE.sub("", text)
     text = unicodedata.normalize("NFC", text)
     text = _WIDE_SPACES.sub(" ", text)
-    return "\n".join(_SPACE_RUNS.sub(" ", line).strip() for line in text.split("\n"))
+    text = _SPACE_RUNS.sub(" ", text)
+    return _LINE_EDGES.sub("\n", text).strip(" ")
 
 
 def fingerprint_text(text: str) -> str:
