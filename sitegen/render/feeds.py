@@ -89,7 +89,7 @@ class _EntryAttribution(BaseEntryExtension):
         return entry
 
 
-def _generator(spec: FeedSpec, self_url: str) -> FeedGenerator:
+def _generator(spec: FeedSpec, self_url: str, media_type: str) -> FeedGenerator:
     fg = FeedGenerator()
     fg.load_extension("dc", atom=False, rss=True)
     fg.register_extension("attribution", _Attribution, _EntryAttribution, atom=True, rss=True)
@@ -97,7 +97,7 @@ def _generator(spec: FeedSpec, self_url: str) -> FeedGenerator:
     fg.title(spec.title)
     fg.subtitle(spec.subtitle)
     # feedgen's RSS channel link is the last link added: the page, not the feed itself.
-    fg.link(href=self_url, rel="self")
+    fg.link(href=self_url, rel="self", type=media_type)
     fg.link(href=spec.page_url, rel="alternate", type="text/html")
     fg.language(spec.language)
     # Atom needs an author on the feed or on every entry; the site stands in for unknown ones.
@@ -133,6 +133,6 @@ def _add_entry(fg: FeedGenerator, item: FeedItem) -> None:
 
 def render_feeds(spec: FeedSpec) -> tuple[bytes, bytes]:
     """The Atom and the RSS document for one feed, each with its own `rel="self"` link."""
-    atom = _generator(spec, spec.atom_url).atom_str(pretty=True, encoding="UTF-8")
-    rss = _generator(spec, spec.rss_url).rss_str(pretty=True, encoding="UTF-8")
-    return atom, rss
+    atom = _generator(spec, spec.atom_url, "application/atom+xml")
+    rss = _generator(spec, spec.rss_url, "application/rss+xml")
+    return atom.atom_str(pretty=True, encoding="UTF-8"), rss.rss_str(pretty=True, encoding="UTF-8")
