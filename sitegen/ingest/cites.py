@@ -113,17 +113,18 @@ class CiteFinder:
         self._runs = _run_pattern(self._lowercase_names)
         self._abbreviation = re.compile(r"^\s*\((?P<abbr>[A-ZÀ-Þ][A-Za-zÀ-ÿ&.-]{1,9})\)")
 
-    def _is_outlet(self, name: str, before_text: str) -> bool:
-        if self.knowledge.canonical_source(name):
+    def _is_outlet(self, name: str, paragraph: str, start: int) -> bool:
+        """A news outlet by its name's words, or by the media noun right before it."""
+        words = name.casefold().split()
+        knowledge = self.knowledge
+        if len(words) > 1 and (
+            words[-1] in knowledge.outlet_words or words[0] in _RUN_PREFIX_WORDS
+        ):
             return True
-        words = name.split()
-        if words[-1].casefold() in self.knowledge.outlet_words and len(words) > 1:
+        if not knowledge.strong_outlet_words.isdisjoint(words):
             return True
-        if any(w.casefold() in self.knowledge.strong_outlet_words for w in words):
-            return True
-        if words[0].casefold() in _RUN_PREFIX_WORDS and len(words) > 1:
-            return True
-        return _ends_with(_words(before_text), self._nouns, gap=0)
+        # "the state news agency Baltica": the last words before the name (a short window).
+        return _ends_with(_words(paragraph[max(0, start - 40) : start]), self._nouns, gap=0)
 
     def _cited(self, before_text: str, after_text: str, possessive: bool) -> bool:
         # "according to [the nature magazine] X": up to five words between the cue and the name.
@@ -169,14 +170,14 @@ class CiteFinder:
                 name = self._trim(run.text)
                 if not name:
                     continue
+                known = aliases.get(name) or self.knowledge.canonical_source(name)
+                if known is None and not self._is_outlet(name, paragraph, run.start):
+                    continue
                 before = self._clip_before(paragraph, run.start)
                 after = self._clip_after(paragraph, run.end)
-                abbreviation = self._abbreviation.match(after)
-                known = aliases.get(name) or self.knowledge.canonical_source(name)
-                if known is None and not self._is_outlet(name, before):
-                    continue
                 if not self._cited(before, after, run.possessive):
                     continue
+                abbreviation = self._abbreviation.match(after)
                 canonical = known or name
                 if abbreviation:
                     aliases[abbreviation.group("abbr")] = canonical

@@ -538,8 +538,10 @@ class Extractor:
                         return name
         return None
 
-    def _publisher(self, lines: list[str], page: _Page, footer: list[str]) -> str | None:
-        if fingerprint := self._fingerprint(lines):
+    def _publisher(
+        self, lines: list[str], page: _Page, footer: list[str], fingerprint: str | None
+    ) -> str | None:
+        if fingerprint:
             return fingerprint
         if page.publisher_hint:
             return page.publisher_hint
@@ -615,7 +617,8 @@ class Extractor:
                 path,
             )
         page = _Page(lines)
-        copyright_name = self._fingerprint(lines) or next(
+        fingerprint = self._fingerprint(lines)
+        copyright_name = fingerprint or next(
             (name for line in reversed(lines) if (name := self._copyright_name(line))), None
         )
         page.title_index = self._title_index(lines, copyright_name)
@@ -643,7 +646,7 @@ class Extractor:
         first = next(b.text for b in blocks if b.kind == "paragraph")
         place, place_date, agency, _ = self.dateline(first)
         when, source, updated = self._date(page, place_date)
-        publisher = self._publisher(lines, page, lines[footer_at:])
+        publisher = self._publisher(lines, page, lines[footer_at:], fingerprint)
         exclude = {publisher} if publisher else set()
         agencies = tuple(
             name

@@ -54,6 +54,9 @@ def words(line: str) -> list[str]:
 
 @functools.lru_cache(maxsize=8192)
 def letter_word_count(line: str) -> int:
+    """Words with at least two letters; estimated from spaces on long lines (thresholds only)."""
+    if len(line) > 240:
+        return line.count(" ") + 1
     return len(_LETTER_WORD.findall(line))
 
 

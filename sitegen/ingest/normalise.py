@@ -20,7 +20,7 @@ _CONTROLS = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 # Zero-width space, word joiner, BOM, soft hyphen, bidi embeddings/overrides/isolates (not LRM/RLM).
 _INVISIBLE = re.compile(r"[\u200b\u2060\ufeff\u00ad\u202a-\u202e\u2066-\u2069\u180e]")
 _WIDE_SPACES = re.compile(r"[\u00a0\u1680\u2000-\u200a\u202f\u205f\u3000]")
-_SPACE_RUNS = re.compile(r"[ \t]+")
+_SPACE_RUNS = re.compile(r"[ \t]{2,}|\t")
 _LINE_EDGES = re.compile(r" ?\n ?")
 
 
