@@ -67,10 +67,6 @@ def is_editor_debris(name: str) -> bool:
     )
 
 
-def _within(path: Path, folder: Path) -> bool:
-    return path == folder or path.is_relative_to(folder)
-
-
 def _is_build_scratch(name: str, output_name: str) -> bool:
     """The build's temporary and retired output folders (`public.tmp-*`, `public.old-*`)."""
     return name != output_name and name.startswith(output_name + ".")
@@ -91,9 +87,9 @@ class SourceFilter:
         if path == self.project.settings_file:
             return True
         output = self.output()
-        if _within(path, output) or _within(path, self.project.cache):
+        if path.is_relative_to(output) or path.is_relative_to(self.project.cache):
             return False
-        watched = next((r for r in self.roots() if _within(path, r)), None)
+        watched = next((r for r in self.roots() if path.is_relative_to(r)), None)
         if watched is None:
             return False
         if path == watched:
@@ -102,7 +98,7 @@ class SourceFilter:
         if any(part in _IGNORED_DIRS for part in relative):
             return False
         # An output folder configured inside a watched folder has scratch siblings.
-        if path.is_relative_to(output.parent):
+        if path != output.parent and path.is_relative_to(output.parent):
             top = path.relative_to(output.parent).parts[0]
             if _is_build_scratch(top, output.name):
                 return False

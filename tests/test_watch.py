@@ -102,6 +102,9 @@ def test_source_filter_with_output_inside_content(project: Project) -> None:
     assert not source.accepts(project.content / "out.tmp-77" / "index.html")
     assert not source.accepts(project.content / "out.tmp-77")
     assert source.accepts(project.content / "outline.md")
+    nested = SourceFilter(project, lambda: project.articles / "out")
+    assert nested.accepts(project.articles)
+    assert not nested.accepts(project.articles / "out.old-9" / "a.html")
 
 
 # --- coalescing --------------------------------------------------------------------------------
