@@ -200,12 +200,36 @@ def test_pages_hold_no_live_markup(hostile_site: Path) -> None:
     assert "{{ 7*7 }}" in imported and "<script>" in imported
 
 
+def _strings(value: object, key: str = "") -> Iterator[tuple[str, str]]:
+    if isinstance(value, dict):
+        for k, v in value.items():
+            yield from _strings(v, k)
+    elif isinstance(value, list):
+        for v in value:
+            yield from _strings(v, key)
+    elif isinstance(value, str):
+        yield key, value
+
+
 def test_jsonld_keeps_the_text_and_cannot_close_its_script(hostile_site: Path) -> None:
-    html = (hostile_site / "articles" / HOSTILE.slug / "index.html").read_text(encoding="utf-8")
-    parser = inert_html(html, "article")
-    assert len(parser.jsonld) == 1
-    data = json.loads(parser.jsonld[0])
-    assert data["headline"].startswith("Title <script>") or "</script>" in json.dumps(data)
+    pages = sorted((hostile_site / "articles").glob("*/index.html"))
+    assert len(pages) == 2
+    for page in pages:
+        parser = inert_html(page.read_text(encoding="utf-8"), str(page))
+        assert len(parser.jsonld) == 1, page
+        data = json.loads(parser.jsonld[0])
+        assert "<script>alert(" in data["headline"], data["headline"]
+        for key, value in _strings(data):
+            if key in ("url", "@id", "mainEntityOfPage", "image", "sameAs", "contentUrl"):
+                assert value.startswith("https://news.example.org/"), (key, value)
+    data = json.loads(
+        inert_html(
+            (hostile_site / "articles" / HOSTILE.slug / "index.html").read_text(encoding="utf-8"),
+            "hostile",
+        ).jsonld[0]
+    )
+    # The `</script>` in the text reached the JSON-LD as text (escaped), not dropped, not live.
+    assert any("</script>" in value for _, value in _strings(data))
 
 
 def _feed_html_parts(root: ET.Element) -> Iterator[tuple[str, str]]:
