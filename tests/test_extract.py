@@ -153,3 +153,45 @@ def test_nothing_is_invented(extractor: Extractor) -> None:
     )
     assert got.date is None and got.publisher is None and got.authors == ()
     assert got.cited_sources == () and got.photos == ()
+
+
+MORE_STYLES = {
+    "ap_on_local_site.txt": {
+        "authors": ("Mark Thiessen", "John Hanna"),
+        "publisher": "The Riverton Ledger",
+        "dateline_place": "WICHITA, Kan.",
+        "date": dt.date(2025, 1, 14),
+        "cited_sources": ("AP",),
+        "photo_credit": "AP Photo/Charlie Riedel",
+    },
+    "zeit_like.txt": {
+        "publisher": "Die Zeit",
+        "date": dt.date(2025, 1, 2),
+        "cited_sources": ("dpa", "AFP"),
+        "photo_credit": "Jens Kalaene/dpa",
+        "paragraphs": 4,
+    },
+    "figaro_like.txt": {
+        "sections": ("Actualité", "Société"),
+        "publisher": "Le Figaro",
+        "date": dt.date(2025, 1, 15),
+        "cited_sources": ("AFP",),
+        "photo_credit": "Ludovic Marin / AFP",
+        "paragraphs": 4,
+    },
+}
+
+
+@pytest.mark.parametrize("name", sorted(MORE_STYLES))
+def test_more_outlet_styles(extractor: Extractor, name: str) -> None:
+    got = extract_file(STYLES / name, extractor)
+    for field, want in MORE_STYLES[name].items():
+        if field == "paragraphs":
+            value = len(got.paragraphs)
+        elif field == "photo_credit":
+            value = got.photos[0].credit
+        else:
+            value = getattr(got, field)
+        if isinstance(value, dt.datetime):
+            value = value.date()
+        assert value == want, field

@@ -50,9 +50,15 @@ class CreditReader:
         )
         self._copyright = re.compile(r"^(?P<caption>.*?)\s*©\s*(?P<credit>\S.*)$")
         # No label, as wires and French dailies print it: "… 19 March. REUTERS/Kim Kyung-Hoon",
-        # "… le 10 mars. JEAN-PHILIPPE KSIAZEK / AFP": capitals, then "/" and more names.
+        # "… le 10 mars. JEAN-PHILIPPE KSIAZEK / AFP": names joined by "/" after the last sentence.
+        name = r"[A-ZÀ-Þ][\w'’ .-]{1,40}"
         self._unlabelled = re.compile(
-            r"^(?P<caption>.*[.!?…])\s+(?P<credit>[A-ZÀ-Þ][A-ZÀ-Þ'’ .-]+\s*/\s*[A-ZÀ-Þ][\w'’ .-]+)$"
+            rf"^(?P<caption>.*[.!?…])\s+(?P<credit>{name}(?:\s*/\s*{name})+)$"
+        )
+        # "(AP Photo/Charlie Riedel)": the label inside the credit.
+        self._inner_label = re.compile(
+            r"^(?P<caption>.*?)\s*\((?P<credit>[^()]*\b(?:photo|foto|photograph)\b[^()]*)\)$",
+            re.IGNORECASE,
         )
         self._gallery = re.compile(  # "Item 1 of 2 " before a gallery caption
             r"^(?:item|image|photo|bild|foto)\s+\d+\s+(?:of|von|sur|de)\s+\d+\s+", re.I
@@ -81,7 +87,14 @@ class CreditReader:
         ):
             return None
         line = self._gallery.sub("", self._trailing.sub("", line))
-        for pattern in (self._parenthesised, self._labelled, self._copyright, self._unlabelled):
+        patterns = (
+            self._parenthesised,
+            self._inner_label,
+            self._labelled,
+            self._copyright,
+            self._unlabelled,
+        )
+        for pattern in patterns:
             match = pattern.match(line)
             if match is None:
                 continue
@@ -91,8 +104,17 @@ class CreditReader:
                 continue
             if not _looks_like_names(credit) or len(caption.split()) > 80:
                 continue  # a sentence that happens to contain "photo:", not a credit
+            if pattern is self._unlabelled and not self._agency_credit(credit):
+                continue
             return CaptionCredit(caption=caption, credit=credit)
         return None
+
+    def _agency_credit(self, credit: str) -> bool:
+        """An unlabelled "Name / AGENCY" counts when it ends with an agency or is in capitals."""
+        parts = self.parts(credit)
+        last = parts[-1].casefold()
+        known = last in self.knowledge.photo_agencies or self.knowledge.canonical_source(parts[-1])
+        return bool(known) or any(p.isupper() and len(p) > 2 for p in parts)
 
     def parts(self, credit: str) -> tuple[str, ...]:
         """People and organisations of a credit, in printed order and case."""

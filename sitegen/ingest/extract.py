@@ -131,6 +131,7 @@ class _Page:
     dates: list[tuple[DateLine, str]] = field(default_factory=list)
     photos: list[Photo] = field(default_factory=list)
     publisher_hint: str | None = None
+    credited: list[str] = field(default_factory=list)  # agencies a byline or source line names
 
 
 class Extractor:
@@ -143,6 +144,13 @@ class Extractor:
         self.credits = CreditReader(knowledge)
         self.cites = CiteFinder(knowledge)
         self._dateline = self._dateline_pattern()
+        self._outlet_names = {
+            _bare_name(spelling): outlet.name
+            for outlet in knowledge.outlets
+            for spelling in (outlet.name, *outlet.owners)
+        }
+        labels = "|".join(re.escape(label) for label in knowledge.source_labels)
+        self._source_line = re.compile(rf"^(?:{labels})\s*:\s*(?P<names>.+)$", re.IGNORECASE)
         self._fingerprints = [
             (AnyOf(outlet.patterns), outlet.name) for outlet in knowledge.outlets if outlet.patterns
         ]
@@ -214,10 +222,14 @@ class Extractor:
             return []
         return self.dates.date_line(line)
 
+    def _masthead_name(self, line: str) -> str | None:
+        """The outlet a masthead-like line names (a known outlet, owner or agency), or None."""
+        if len(line) > 80:
+            return None
+        return self._outlet_names.get(_bare_name(line)) or self.knowledge.canonical_source(line)
+
     def _is_source_name(self, line: str) -> bool:
-        if self.knowledge.canonical_source(line):
-            return True
-        return any(line.casefold() == outlet.name.casefold() for outlet in self.knowledge.outlets)
+        return self._masthead_name(line) is not None
 
     def _photo(self, line: str) -> Photo | None:
         split = self.credits.split(line)
@@ -354,6 +366,9 @@ class Extractor:
                 i += 1
             elif names is not None:
                 page.authors.extend(n for n in names if n not in page.authors)
+                page.credited.extend(self._agencies_in(line))
+            elif source_line := self._source_line.match(line):
+                page.credited.extend(self._agencies_in(source_line.group("names")))
             elif (job_name := self._job_byline(line)) is not None:
                 if job_name not in page.authors:
                     page.authors.append(job_name)
@@ -396,6 +411,19 @@ class Extractor:
         if len(words) >= 4 and words[2][:1].isupper() and words[3][:1].isupper():
             name = " ".join(words[:3])
         return name if looks_like_name(name) else None
+
+    def _agencies_in(self, text: str) -> list[str]:
+        """Known agencies named in a byline or source line ("Par Le Figaro avec AFP")."""
+        parts = re.split(r"\s*(?:,|/|;|\band\b|\bund\b|\bet\b|\bavec\b|\bwith\b|\bmit\b)\s*", text)
+        found = []
+        for part in parts:
+            words = part.split()
+            for i in range(len(words)):
+                candidate = " ".join(words[i:])
+                if self.knowledge.canonical_source(candidate):
+                    found.append(candidate)
+                    break
+        return found
 
     def _opens_meta(self, lines: list[str], start: int) -> bool:
         """A bare name is a byline when meta follows it (a handle, a date, 'Follow', a photo)."""
@@ -481,7 +509,7 @@ class Extractor:
             flush()
             if self.rules.is_related_opener(line):
                 nxt = lines[i + 1] if i + 1 < page.body_end else ""
-                i += 2 if nxt and not is_prose(nxt) else 1
+                i += 2 if nxt and letter_word_count(nxt) < 20 else 1
             elif self.rules.is_boilerplate(line) or self.rules.is_footer_marker(line):
                 i += 1
             elif self._photo(line) or _BBC_SOURCE.match(line) or _BBC_CAPTION.match(line):
@@ -545,16 +573,32 @@ class Extractor:
             return fingerprint
         if page.publisher_hint:
             return page.publisher_hint
-        for line in footer + lines:
-            if name := self._copyright_name(line):
-                return name
+        if name := self._site_copyright(lines):
+            return name
         for line in footer:
             if match := self._self_description.search(line):
                 return match.group("name").strip()
         for line in lines[: page.title_index]:
-            if self._is_source_name(line):
-                return self.knowledge.canonical_source(line) or line
+            if name := self._masthead_name(line):
+                return name
         return None
+
+    def _site_copyright(self, lines: list[str]) -> str | None:
+        """The site's own copyright line: the lowest one that is not a photo credit or a wire's."""
+        for line in reversed(lines):
+            if (name := self._copyright_name(line)) and not self._is_photo_credit(line):
+                return name
+        return None
+
+    def _is_photo_credit(self, line: str) -> bool:
+        """'A meter in Berlin © Jens Kalaene/dpa' is a photo; '© 2025 The Herald' is not."""
+        split = self.credits.split(line)
+        return (
+            split is not None
+            and letter_word_count(split.caption) >= 3
+            and not re.search(r"[·|•]", split.caption)
+            and not re.match(r"(?:19|20)\d\d\b", split.credit)
+        )
 
     def _copyright_name(self, line: str) -> str | None:
         if len(line) > 400 or not _COPYRIGHT_HINT.search(line):
@@ -567,12 +611,9 @@ class Extractor:
         name = _LEGAL_SUFFIX.sub("", name.strip()).strip(" -–—")
         if not name or not name[0].isupper() or len(name.split()) > 6:
             return None
-        for outlet in self.knowledge.outlets:
-            if any(_same_name(name, owner) for owner in outlet.owners):
-                return outlet.name
         if self.knowledge.canonical_source(name) and not self._is_outlet_only(name):
             return None  # a wire agency's copyright on a story it supplied
-        return name
+        return self._outlet_names.get(_bare_name(name), name)
 
     def _is_outlet_only(self, name: str) -> bool:
         return any(_same_name(name, o.name) for o in self.knowledge.outlets)
@@ -589,6 +630,8 @@ class Extractor:
             found = self.dates.find(photo.caption)
             if found:
                 return found[0].day, "caption", update_when
+        if update_when is not None:  # the only date printed is the last update: the best there is
+            return update_when, "byline", update_when
         return None, None, update_when
 
     def _language(self, blocks: list[BodyBlock]) -> str | None:
@@ -618,9 +661,7 @@ class Extractor:
             )
         page = _Page(lines)
         fingerprint = self._fingerprint(lines)
-        copyright_name = fingerprint or next(
-            (name for line in reversed(lines) if (name := self._copyright_name(line))), None
-        )
+        copyright_name = fingerprint or self._site_copyright(lines)
         page.title_index = self._title_index(lines, copyright_name)
         title = lines[page.title_index]
         sections = self._sections(lines, page.title_index, copyright_name)
@@ -650,7 +691,7 @@ class Extractor:
         exclude = {publisher} if publisher else set()
         agencies = tuple(
             name
-            for name in re.split(r"\s*[/,]\s*", agency or "")
+            for name in [*re.split(r"\s*[/,]\s*", agency or ""), *page.credited]
             if name and letter_word_count(name) <= 4
         )
         cited = self.cites.find([b.plain() for b in blocks], exclude, agencies)

@@ -52,6 +52,8 @@ class Knowledge:
     credit_labels: tuple[str, ...]
     credit_trailing: tuple[str, ...]
     credit_separators: tuple[str, ...]
+    photo_agencies: frozenset[str]
+    source_labels: tuple[str, ...]
     cite_before: tuple[str, ...]
     cite_after: tuple[str, ...]
     media_nouns: tuple[str, ...]
@@ -146,6 +148,8 @@ def build_knowledge(data: dict[str, dict[str, Any]]) -> Knowledge:
         credit_labels=_lower(credits["labels"]),
         credit_trailing=_lower(credits["trailing"]),
         credit_separators=tuple(credits["separators"]),
+        photo_agencies=frozenset(a.casefold() for a in credits["photo_agencies"]),
+        source_labels=_lower(cites["source_labels"]),
         cite_before=_lower(cites["before"]),
         cite_after=_lower(cites["after"]),
         media_nouns=_lower(cites["media_nouns"]),

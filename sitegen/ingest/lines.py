@@ -215,6 +215,14 @@ class LineRules:
             return None
         return self.names(match.group("names"))
 
+    def _without_outlet(self, part: str) -> str:
+        """'JOHN HANNA Associated Press' → 'JOHN HANNA': an outlet named after the person."""
+        words = part.split()
+        for i in range(1, len(words)):
+            if self.knowledge.canonical_source(" ".join(words[i:])):
+                return " ".join(words[:i])
+        return part
+
     def names(self, text: str) -> list[str]:
         text = strip_tags(text)
         text = re.split(r"\s+[|·•—–-]\s+|\s*\|\s*", text)[0]
@@ -231,6 +239,9 @@ class LineRules:
                 or part.casefold() in self.knowledge.home_labels
             ):
                 continue
+            part = self._without_outlet(part)
+            if part.isupper():
+                part = part.title()  # "MARK THIESSEN" → "Mark Thiessen"
             if looks_like_name(part) or (
                 len(part.split()) == 1 and part[:1].isupper() and len(part) > 2
             ):
