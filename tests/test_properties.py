@@ -279,6 +279,13 @@ def test_generated_site_builds_well_formed_html_and_feeds(items: list[Article]) 
     _build_and_check(items)
 
 
+@settings(max_examples=12, deadline=None, suppress_health_check=list(HealthCheck))
+@given(sites(clean=False))
+def test_hand_written_control_characters_do_not_break_the_build(items: list[Article]) -> None:
+    """A person may type any character into a `.md` file; the build must still make XML feeds."""
+    _build_and_check(items)
+
+
 def _build_and_check(items: list[Article]) -> None:
     root = Path(tempfile.mkdtemp(prefix="sitegen-prop-"))
     try:
@@ -308,3 +315,24 @@ def test_well_formed_checker_can_fail(tmp_path: Path, bad: str) -> None:
     page.write_text(f"<!doctype html><html><body>{bad}</body></html>", encoding="utf-8")
     with pytest.raises(AssertionError):
         check_html(page)
+
+
+@settings(max_examples=25, deadline=None, suppress_health_check=list(HealthCheck))
+@given(st.lists(ARTICLE_LIKE, min_size=1, max_size=3))
+def test_imported_arbitrary_text_builds_well_formed_site(texts: list[str]) -> None:
+    """Raw text → importer → Markdown → site: every page and feed is well-formed."""
+    items = []
+    for n, text in enumerate(texts):
+        extraction = _extract_or_none(text)
+        if extraction is None:
+            continue
+        slug = f"{make_slug(extraction.title, f'{n:012d}')[:70]}-{n}"
+        source = Source(file=f"seeds/{n}.txt", encoding="utf-8")
+        items.append(
+            to_article(
+                extraction, article_id=f"tag:example.org,2025-01-01:article:{n}", slug=slug,
+                source=source,
+            )
+        )  # fmt: skip
+    assume(items)
+    _build_and_check(items)
