@@ -57,6 +57,10 @@ def name_runs(
     runs: list[NameRun] = []
     for match in pattern.finditer(text):
         base, chunk = match.start(), match.group()
+        if chunk.isascii() and "'" not in chunk and "." not in chunk:
+            # ASCII capitals are real capitals: the run is one name as matched.
+            runs.append(NameRun(chunk, base, match.end(), False))
+            continue
         start: int | None = None
         end = base
         for word in _WORD_IN_RUN.finditer(chunk):
@@ -171,8 +175,12 @@ class CiteFinder:
                 if not name:
                     continue
                 known = aliases.get(name) or self.knowledge.canonical_source(name)
-                if known is None and not self._is_outlet(name, paragraph, run.start):
-                    continue
+                if known is None and (
+                    _opens_sentence(paragraph, run.start)
+                    and " " not in name
+                    or not self._is_outlet(name, paragraph, run.start)
+                ):
+                    continue  # a capitalised first word, or a name that is not an outlet
                 before = self._clip_before(paragraph, run.start)
                 after = self._clip_after(paragraph, run.end)
                 if not self._cited(before, after, run.possessive):
@@ -234,6 +242,11 @@ def _ends_with(words: list[str], index: dict[str, list[tuple[str, ...]]], gap: i
         if skipped < gap and not last[0].isalnum() and last not in ("’", "'"):
             return False  # punctuation between the cue and the name breaks the link
     return False
+
+
+def _opens_sentence(paragraph: str, start: int) -> bool:
+    before = paragraph[max(0, start - 3) : start].rstrip(" \"“”«»'‘’(")
+    return not before or before[-1] in ".!?:"
 
 
 def _bare(name: str) -> str:

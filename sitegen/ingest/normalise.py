@@ -14,26 +14,30 @@ import unicodedata
 
 # CSI sequences (ESC [ … final byte), OSC sequences (ESC ] … BEL/ST), then any bare ESC left.
 _ANSI = re.compile(r"\x1b\[[0-?]*[ -/]*[@-~]|\x1b\][^\x07\x1b]*(?:\x07|\x1b\\)?|\x1b")
-_LINE_BREAKS = re.compile(r"\r\n?|[\u2028\u2029]")
-# Controls except tab and LF; DEL; C1 (incl. NEL U+0085).
-_CONTROLS = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
-# Zero-width space, word joiner, BOM, soft hyphen, bidi embeddings/overrides/isolates (not LRM/RLM).
-_INVISIBLE = re.compile(r"[\u200b\u2060\ufeff\u00ad\u202a-\u202e\u2066-\u2069\u180e]")
-_WIDE_SPACES = re.compile(r"[\u00a0\u1680\u2000-\u200a\u202f\u205f\u3000]")
-_SPACE_RUNS = re.compile(r"[ \t]{2,}|\t")
-_LINE_EDGES = re.compile(r" ?\n ?")
+
+
+# Controls except tab and LF (CR is made LF first); DEL; C1 (NEL U+0085 included); zero-width
+# space, word joiner, BOM, soft hyphen, Mongolian vowel separator; bidi embeddings, overrides and
+# isolates. LRM/RLM, ZERO WIDTH JOINER (U+200D) and variation selectors (U+FE0F) stay.
+_REMOVED = re.compile(
+    "[\x00-\x08\x0b-\x1f\x7f-\x9f\u200b\u2060\ufeff\u00ad\u180e\u202a-\u202e\u2066-\u2069]"
+)
+# Tabs, non-breaking and other wide spaces become plain spaces.
+_SPACES = re.compile("[\t\u00a0\u1680\u2000-\u200a\u202f\u205f\u3000]")
 
 
 def normalise(text: str) -> str:
     """Canonical text: see the module docstring. Lines are kept; blank lines are kept."""
-    text = _ANSI.sub("", text)
-    text = _LINE_BREAKS.sub("\n", text)
-    text = _CONTROLS.sub("", text)
-    text = _INVISIBLE.sub("", text)
+    if "\x1b" in text:
+        text = _ANSI.sub("", text)
+    if "\r" in text:
+        text = text.replace("\r\n", "\n").replace("\r", "\n")
+    text = text.replace("\u2028", "\n").replace("\u2029", "\n")
+    text = _SPACES.sub(" ", _REMOVED.sub("", text))
     text = unicodedata.normalize("NFC", text)
-    text = _WIDE_SPACES.sub(" ", text)
-    text = _SPACE_RUNS.sub(" ", text)
-    return _LINE_EDGES.sub("\n", text).strip(" ")
+    while "  " in text:
+        text = text.replace("  ", " ")
+    return text.replace(" \n", "\n").replace("\n ", "\n").strip(" ")
 
 
 def fingerprint_text(text: str) -> str:
