@@ -46,7 +46,6 @@ _COPYRIGHT = re.compile(
     r"(?P<name>[^.|·•,;:]+(?:\.(?:com|de|fr|co\.uk|org|net|ru|eu)\b)?)",
     re.IGNORECASE,
 )
-_COPYRIGHT_HINT = re.compile(r"©|\(c\)|copyright", re.IGNORECASE)
 _TRAILING_YEAR = re.compile(r"\s*,?\s*(?:19|20)\d\d$")
 _BBC_SOURCE = re.compile(r"^(?:image|media) source,\s*(?P<credit>.+)$", re.IGNORECASE)
 _BBC_CAPTION = re.compile(r"^(?:image|media) caption,\s*(?P<caption>.+)$", re.IGNORECASE)
@@ -601,7 +600,7 @@ class Extractor:
         )
 
     def _copyright_name(self, line: str) -> str | None:
-        if len(line) > 400 or not _COPYRIGHT_HINT.search(line):
+        if len(line) > 400 or not _has_copyright_mark(line):
             return None
         match = _COPYRIGHT.search(line)
         if match is None:
@@ -636,8 +635,8 @@ class Extractor:
 
     def _language(self, blocks: list[BodyBlock]) -> str | None:
         counts: Counter[str] = Counter()
-        sample = " ".join(b.plain() for b in blocks[:4]).casefold()
-        tokens = re.findall(r"[^\W\d_]+", sample)
+        sample = " ".join(b.plain() for b in blocks[:4])[:2000].casefold()
+        tokens = sample.split()  # function words stand alone; punctuation-glued ones don't matter
         frequencies = Counter(tokens)
         for lang, vocabulary in self.knowledge.language_words.items():
             counts[lang] = sum(frequencies[w] for w in vocabulary)
@@ -722,6 +721,10 @@ def _same_name(a: str, b: str) -> bool:
 def _bare_name(name: str) -> str:
     name = name.casefold().strip()
     return name[4:] if name.startswith("the ") else name
+
+
+def _has_copyright_mark(line: str) -> bool:
+    return "©" in line or "opyright" in line or "OPYRIGHT" in line or "(c)" in line.lower()
 
 
 def _names_outlet(line: str, outlet: str) -> bool:
