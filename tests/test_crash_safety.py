@@ -26,8 +26,8 @@ from tests.sitegen_testkit import article
 SAMPLES = Path(__file__).parent / "data" / "samples" / "articles"
 SEEDS = Path(__file__).parent / "data" / "seeds"
 RNG = random.Random(int(os.environ.get("CRASH_SEED", "20261123")))
-BUILD_KILLS = 8
-IMPORT_KILLS = 6
+BUILD_KILLS = 6
+IMPORT_KILLS = 5
 
 
 def tree_hashes(folder: Path) -> dict[str, str]:
@@ -42,12 +42,36 @@ def tree_hashes(folder: Path) -> dict[str, str]:
     return found
 
 
+REPO = Path(__file__).resolve().parents[1]
+_FROZEN: list[Path] = []
+
+
+@pytest.fixture(scope="module", autouse=True)
+def frozen_code(tmp_path_factory) -> None:
+    """Run one copy of the code for the whole module, so every build compares like with like."""
+    folder: Path = tmp_path_factory.mktemp("frozen-code")
+    shutil.copytree(REPO / "sitegen", folder / "sitegen", ignore=shutil.ignore_patterns("*.pyc"))
+    shutil.copytree(REPO / "themes", folder / "themes")
+    _FROZEN[:] = [folder]
+    yield
+    _FROZEN.clear()
+
+
+def _env() -> dict[str, str]:
+    env = dict(os.environ)
+    env["PYTHONPATH"] = os.pathsep.join([str(p) for p in _FROZEN] + [str(REPO)])
+    env["PYTHONDONTWRITEBYTECODE"] = "1"
+    return env
+
+
 def sitegen(*args: str, root: Path) -> subprocess.Popen:
     return subprocess.Popen(
         [sys.executable, "-m", "sitegen", *args, "--root", str(root)],
         stdout=subprocess.DEVNULL,
         stderr=subprocess.PIPE,
         start_new_session=True,
+        env=_env(),
+        cwd=_FROZEN[0],
     )
 
 
@@ -89,7 +113,7 @@ def big_site(tmp_path: Path) -> Path:
         shutil.copy(raw, seeds / raw.name)
     articles = root / "content" / "articles"
     articles.mkdir()
-    for n in range(60):
+    for n in range(40):
         item = article(n, slug=f"generated-{n}", sections=("World", f"Desk {n % 7}"))
         (articles / f"generated-{n}.md").write_text(dump_article(item), encoding="utf-8")
     return root
@@ -98,6 +122,11 @@ def big_site(tmp_path: Path) -> Path:
 EXTRA = article(
     999, slug="extra-story", title="An extra story that comes and goes", sections=("Extra",)
 )
+
+
+def _leftovers(root: Path) -> list[str]:
+    """Folders a killed build left beside `public/`."""
+    return sorted(p.name for p in root.iterdir() if ".tmp-" in p.name or ".old-" in p.name)
 
 
 def _toggle(root: Path, present: bool) -> None:
@@ -146,8 +175,20 @@ def test_killed_build_leaves_old_or_new_site_and_content_untouched(big_site: Pat
     assert killed >= BUILD_KILLS // 2, f"only {killed} of {BUILD_KILLS} builds were interrupted"
     # Nothing a killed build left beside public/ survives the next complete build.
     run_to_end("build", root=big_site)
-    assert sorted(p.name for p in big_site.iterdir()) == ["content", "public"]
+    assert _leftovers(big_site) == []
     assert tree_hashes(public) == sites[state]
+
+
+def test_subprocesses_run_the_frozen_copy() -> None:
+    out = subprocess.run(
+        [sys.executable, "-c", "import sitegen; print(sitegen.__file__)"],
+        capture_output=True,
+        text=True,
+        env=_env(),
+        cwd=_FROZEN[0],
+        check=True,
+    ).stdout
+    assert out.startswith(str(_FROZEN[0])), out
 
 
 def test_killed_first_build_leaves_no_public(tmp_path: Path, big_site: Path) -> None:
@@ -156,8 +197,8 @@ def test_killed_first_build_leaves_no_public(tmp_path: Path, big_site: Path) -> 
     shutil.copytree(big_site, reference)
     run_to_end("build", root=reference)
     complete = tree_hashes(reference / "public")
-    for _ in range(3):
-        root = tmp_path / f"first-{_}"
+    for n in range(2):
+        root = tmp_path / f"first-{n}"
         shutil.copytree(big_site, root)
         # The import inside the build is itself atomic per file; run it first so only the render
         # and publish steps can be interrupted.
@@ -221,3 +262,54 @@ def test_killed_import_writes_each_markdown_file_whole_or_not_at_all(tmp_path: P
         assert {k: v for k, v in tree_hashes(articles).items() if k.endswith(".md")} == expected
         shutil.rmtree(root)
     assert partial_runs >= 1, "no kill landed in the middle of an import"
+
+
+_KILL_AT = """
+import os, signal, sys
+from pathlib import Path
+mode, root = sys.argv[1], sys.argv[2]
+real_rename, real_write = Path.rename, Path.write_bytes
+written = 0
+
+def rename(self, target):
+    # The second rename of a publish moves the new folder onto `public`: die just before it.
+    if mode == "swap" and ".tmp-" in self.name and Path(target).name == "public":
+        os.kill(os.getpid(), signal.SIGKILL)
+    return real_rename(self, target)
+
+def write_bytes(self, data):
+    global written
+    written += 1
+    if mode.startswith("write:") and written == int(mode[6:]):
+        real_write(self, data[: len(data) // 2])  # half a file on disk, then death
+        os.kill(os.getpid(), signal.SIGKILL)
+    return real_write(self, data)
+
+Path.rename, Path.write_bytes = rename, write_bytes
+sys.argv = ["sitegen", "build", "--root", root]
+from sitegen.cli import main
+main()
+"""
+
+
+def _kill_at(mode: str, root: Path) -> None:
+    process = subprocess.run(
+        [sys.executable, "-c", _KILL_AT, mode, str(root)],
+        capture_output=True,
+        timeout=60,
+        env=_env(),
+        cwd=_FROZEN[0],
+    )
+    assert process.returncode == -signal.SIGKILL, process.stderr.decode()
+
+
+def test_kill_in_the_middle_of_writing_a_file_keeps_the_old_site(big_site: Path) -> None:
+    run_to_end("build", root=big_site)
+    before = tree_hashes(big_site / "public")
+    _toggle(big_site, True)
+    for n in (1, 40):
+        _kill_at(f"write:{n}", big_site)
+        assert tree_hashes(big_site / "public") == before
+    run_to_end("build", root=big_site)
+    assert _leftovers(big_site) == []
+    assert tree_hashes(big_site / "public") != before
