@@ -156,6 +156,30 @@ def test_nothing_is_invented(extractor: Extractor) -> None:
 
 
 MORE_STYLES = {
+    "cnn_like.txt": {
+        "authors": ("Elinda Labropoulou", "Chris Liakos"),
+        "publisher": "CNN",
+        "dateline_place": "Athens, Greece",
+        "cited_sources": ("ERT",),
+        "photo_credit": "Angelos Tzortzinis/AFP/Getty Images",
+        "paragraphs": 7,
+    },
+    "tagesschau_like.txt": {
+        "authors": ("Sabine Müller",),
+        "publisher": "tagesschau.de",
+        "date": dt.date(2024, 7, 2),
+        "cited_sources": ("ANP",),
+        "paragraphs": 4,
+    },
+    "franceinfo_like.txt": {
+        "standfirst": "Le chef du gouvernement allemand ouvre ainsi la voie à des élections législatives anticipées, prévues le 23 février.",
+        "authors": (),
+        "publisher": "franceinfo",
+        "date": dt.date(2024, 12, 16),
+        "cited_sources": ("AFP", "Reuters"),
+        "photo_credit": "JOHN MACDOUGALL / AFP",
+        "paragraphs": 4,
+    },
     "ap_on_local_site.txt": {
         "authors": ("Mark Thiessen", "John Hanna"),
         "publisher": "The Riverton Ledger",

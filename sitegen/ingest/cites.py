@@ -176,8 +176,7 @@ class CiteFinder:
                     continue
                 known = aliases.get(name) or self.knowledge.canonical_source(name)
                 if known is None and (
-                    (_opens_sentence(paragraph, run.start)
-                    and " " not in name)
+                    (_opens_sentence(paragraph, run.start) and " " not in name)
                     or not self._is_outlet(name, paragraph, run.start)
                 ):
                     continue  # a capitalised first word, or a name that is not an outlet

@@ -55,6 +55,10 @@ class CreditReader:
         self._unlabelled = re.compile(
             rf"^(?P<caption>.*[.!?…])\s+(?P<credit>{name}(?:\s*/\s*{name})+)$"
         )
+        # "… 16 décembre 2024. (JOHN MACDOUGALL / AFP)": unlabelled, in brackets.
+        self._bracketed = re.compile(
+            rf"^(?P<caption>.*[.!?…])\s*\((?P<credit>{name}(?:\s*/\s*{name})+)\)$"
+        )
         # "(AP Photo/Charlie Riedel)": the label inside the credit.
         self._inner_label = re.compile(
             r"^(?P<caption>.*?)\s*\((?P<credit>[^()]*\b(?:photo|foto|photograph)\b[^()]*)\)$",
@@ -93,6 +97,7 @@ class CreditReader:
             self._labelled,
             self._copyright,
             self._unlabelled,
+            self._bracketed,
         )
         for pattern in patterns:
             match = pattern.match(line)
@@ -104,7 +109,8 @@ class CreditReader:
                 continue
             if not _looks_like_names(credit) or len(caption.split()) > 80:
                 continue  # a sentence that happens to contain "photo:", not a credit
-            if pattern is self._unlabelled and not self._agency_credit(credit):
+            unlabelled = pattern is self._unlabelled or pattern is self._bracketed
+            if unlabelled and not self._agency_credit(credit):
                 continue
             return CaptionCredit(caption=caption, credit=credit)
         return None

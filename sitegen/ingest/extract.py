@@ -198,10 +198,14 @@ class Extractor:
             if middle and not re.fullmatch(rf"{self._place_words}", middle):
                 return None, None, None, 0
             region = middle
+        agency = match.group("agency")
+        if region and not agency:  # CNN prints "Athens, Greece CNN —": the outlet ends the place
+            words = region.split()
+            if len(words) > 1 and self.knowledge.canonical_source(words[-1]):
+                region, agency = " ".join(words[:-1]), words[-1]
         name = f"{place}, {region}" if region else place
         if letter_word_count(name) > 6:
             return None, None, None, 0
-        agency = match.group("agency")
         if agency and not self._is_agency_mark(agency):
             agency = None  # "Lyon (Rhône) –": a region in brackets, not a wire
         return name, day, agency, match.end()
@@ -348,7 +352,7 @@ class Extractor:
         """From the headline to the first body paragraph: standfirst, byline, dates, lead photo."""
         lines = page.lines
         i = page.title_index + 1
-        seen_photo = False
+        seen_photo = seen_byline = False
         while i < len(lines):
             line = lines[i]
             rules = self.rules
@@ -364,6 +368,7 @@ class Extractor:
             elif rules.is_related_opener(line):
                 i += 1
             elif names is not None:
+                seen_byline = True
                 page.authors.extend(n for n in names if n not in page.authors)
                 page.credited.extend(self._agencies_in(line))
             elif source_line := self._source_line.match(line):
@@ -389,6 +394,7 @@ class Extractor:
                 page.standfirst = line
             elif (
                 not page.authors
+                and not seen_byline
                 and looks_like_name(line)
                 and not self.rules.breadcrumb(line)
                 and self._opens_meta(lines, i + 1)
@@ -475,7 +481,11 @@ class Extractor:
         long_after = [0] * (len(lines) + 1)
         for i in range(len(lines) - 1, start - 1, -1):
             line = lines[i]
-            substantial = letter_word_count(line) >= 25 and not self.rules.is_footer_marker(line)
+            substantial = (
+                letter_word_count(line) >= 12
+                and ends_sentence(line)
+                and not self.rules.is_footer_marker(line)
+            )
             long_after[i] = long_after[i + 1] + int(substantial)
         for i in range(start, len(lines)):
             if self.rules.is_footer_marker(lines[i]) and long_after[i + 1] <= 1:
@@ -516,9 +526,11 @@ class Extractor:
             elif self._date_lines(line) and letter_word_count(line) <= 6:
                 page.dates.extend((d, "byline") for d in self._date_lines(line))
                 i += 1
-            elif (ends_sentence(line) and letter_word_count(line) >= 2) or letter_word_count(
-                line
-            ) >= 20:
+            elif (
+                ends_sentence(line)
+                and letter_word_count(line) >= 2
+                and not (line.endswith(":") and letter_word_count(line) <= 8)
+            ) or letter_word_count(line) >= 20:
                 blocks.append(BodyBlock("paragraph", line))
                 i += 1
             else:
@@ -650,7 +662,7 @@ class Extractor:
     def extract(self, text: str, path: str = "<text>") -> Extraction:
         """Read one decoded article; raise RefusedInput when it is not an article."""
         text = normalise(text)
-        lines = [line for line in text.split("\n") if line]
+        lines = _join_dateline_lines([line for line in text.split("\n") if line])
         if not lines:
             raise RefusedInput("no text (only whitespace)", path)
         if len(lines) == 1 and len(lines[0]) > 1000:
@@ -721,6 +733,29 @@ def _same_name(a: str, b: str) -> bool:
 def _bare_name(name: str) -> str:
     name = name.casefold().strip()
     return name[4:] if name.startswith("the ") else name
+
+
+_DANGLING_DASH = re.compile(r"\s(?:[—–]|--?)$")
+
+
+def _join_dateline_lines(lines: list[str]) -> list[str]:
+    """'Athens, Greece CNN —' printed on a line of its own belongs to the next paragraph."""
+    joined: list[str] = []
+    i = 0
+    while i < len(lines):
+        line = lines[i]
+        if (
+            i + 1 < len(lines)
+            and len(line) <= 60
+            and _DANGLING_DASH.search(line)
+            and line[:1].isupper()
+        ):
+            joined.append(f"{line} {lines[i + 1]}")
+            i += 2
+            continue
+        joined.append(line)
+        i += 1
+    return joined
 
 
 def _has_copyright_mark(line: str) -> bool:

@@ -226,6 +226,10 @@ class LineRules:
     def names(self, text: str) -> list[str]:
         text = strip_tags(text)
         text = re.split(r"\s+[|·•—–-]\s+|\s*\|\s*", text)[0]
+        if not self.conjunctions.search(text.replace(",", " ")):
+            text = text.split(",")[
+                0
+            ]  # "Sabine Müller, ARD-Studio Brüssel": one person, then a desk
         people = []
         for part in self.conjunctions.split(text):
             part = re.sub(r"\s+(?:in|aus|à|en|from)\s+[A-ZÀ-Þ][\w .'’-]*$", "", part.strip())
