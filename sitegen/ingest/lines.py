@@ -227,9 +227,8 @@ class LineRules:
         text = strip_tags(text)
         text = re.split(r"\s+[|·•—–-]\s+|\s*\|\s*", text)[0]
         if not self.conjunctions.search(text.replace(",", " ")):
-            text = text.split(",")[
-                0
-            ]  # "Sabine Müller, ARD-Studio Brüssel": one person, then a desk
+            # "Sabine Müller, ARD-Studio Brüssel": one person, then a desk or a place.
+            text = text.split(",")[0]
         people = []
         for part in self.conjunctions.split(text):
             part = re.sub(r"\s+(?:in|aus|à|en|from)\s+[A-ZÀ-Þ][\w .'’-]*$", "", part.strip())
