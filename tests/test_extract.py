@@ -156,13 +156,22 @@ def test_nothing_is_invented(extractor: Extractor) -> None:
 
 
 MORE_STYLES = {
+    "nyt_like.txt": {
+        "standfirst": "The pilot, the largest of its kind in Europe, will cover 30,000 civil servants in three regions from next spring.",
+        "authors": ("Rachel Chaundler",),
+        "publisher": "The New York Times",
+        "date": dt.date(2024, 11, 12),
+        "cited_sources": ("El País",),
+        "photo_credit": "Samuel Aranda for The New York Times",
+        "paragraphs": 4,
+    },
     "cnn_like.txt": {
         "authors": ("Elinda Labropoulou", "Chris Liakos"),
         "publisher": "CNN",
         "dateline_place": "Athens, Greece",
         "cited_sources": ("ERT",),
         "photo_credit": "Angelos Tzortzinis/AFP/Getty Images",
-        "paragraphs": 7,
+        "paragraphs": 6,
     },
     "tagesschau_like.txt": {
         "authors": ("Sabine Müller",),

@@ -41,4 +41,4 @@ def test_blocks_become_paragraphs_headings_and_lists() -> None:
             BodyBlock("list", items=("One", "Two"), ordered=True),
         ]
     )
-    assert md == "First.\n\n## Results\n\n1. One\n2. Two\n"
+    assert md == "First.\n\n## Results\n\n1. One\n2. Two"

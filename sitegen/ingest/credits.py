@@ -45,7 +45,7 @@ class CreditReader:
         )
         # "… Photo: NAME", "… Photograph: NAME", "… Image source, NAME".
         self._labelled = re.compile(
-            rf"^(?P<caption>.*?)(?:^|(?<=[\s.!?…”\"')]))(?P<label>{labels})\s*(?::|,|\s+by\b)\s*(?P<credit>\S.*)$",
+            rf"^(?P<caption>.*?)(?:^|(?<=[\s.!?…”\"')]))(?P<label>{labels})\s*(?::|,|\s+by\b|\.\.\.|…)\s*(?P<credit>\S.*)$",
             re.IGNORECASE,
         )
         self._copyright = re.compile(r"^(?P<caption>.*?)\s*©\s*(?P<credit>\S.*)$")

@@ -430,6 +430,28 @@ class Extractor:
                     break
         return found
 
+    def _join_credit_lines(self, lines: list[str]) -> list[str]:
+        """A caption line followed by its credit on a line of its own ("Credit...Name") is one."""
+        joined: list[str] = []
+        for line in lines:
+            credit = self.credits.split(line) if len(line) <= 160 else None
+            previous = joined[-1] if joined else None
+            if (
+                credit is not None
+                and not credit.caption
+                and not _has_copyright_mark(line)
+                and previous is not None
+                and not self.rules.is_footer_marker(previous)
+                and self.credits.split(previous) is None
+                and ends_sentence(previous)
+                and 3 <= letter_word_count(previous) <= 60
+                and not _BBC_SOURCE.match(line)
+            ):
+                joined[-1] = f"{previous} {line}"
+                continue
+            joined.append(line)
+        return joined
+
     def _opens_meta(self, lines: list[str], start: int) -> bool:
         """A bare name is a byline when meta follows it (a handle, a date, 'Follow', a photo)."""
         if start >= len(lines):
@@ -662,7 +684,9 @@ class Extractor:
     def extract(self, text: str, path: str = "<text>") -> Extraction:
         """Read one decoded article; raise RefusedInput when it is not an article."""
         text = normalise(text)
-        lines = _join_dateline_lines([line for line in text.split("\n") if line])
+        lines = self._join_credit_lines(
+            _join_dateline_lines([line for line in text.split("\n") if line])
+        )
         if not lines:
             raise RefusedInput("no text (only whitespace)", path)
         if len(lines) == 1 and len(lines[0]) > 1000:
@@ -683,7 +707,7 @@ class Extractor:
         self._walk_meta(page, copyright_name)
         footer_at = self._footer_start(lines, page.body_start)
         page.body_end = footer_at
-        blocks = self._body(page)
+        blocks = _without_author_bio(self._body(page), page.authors)
         if not any(b.kind == "paragraph" for b in blocks):
             if page.standfirst:  # a lone paragraph after the headline is the body, not a dek
                 blocks = [BodyBlock("paragraph", page.standfirst)]
@@ -733,6 +757,18 @@ def _same_name(a: str, b: str) -> bool:
 def _bare_name(name: str) -> str:
     name = name.casefold().strip()
     return name[4:] if name.startswith("the ") else name
+
+
+def _without_author_bio(blocks: list[BodyBlock], authors: list[str]) -> list[BodyBlock]:
+    """Drop a closing 'Jane Doe reports on Spain from Madrid.': the author's bio, not the story."""
+    while (
+        len(blocks) > 1
+        and blocks[-1].kind == "paragraph"
+        and letter_word_count(blocks[-1].text) <= 30
+        and any(blocks[-1].text.startswith(f"{name} ") for name in authors)
+    ):
+        blocks = blocks[:-1]
+    return blocks
 
 
 _DANGLING_DASH = re.compile(r"\s(?:[—–]|--?)$")

@@ -43,4 +43,4 @@ def blocks_to_markdown(blocks: tuple[BodyBlock, ...] | list[BodyBlock]) -> str:
                 for n, item in enumerate(block.items, start=1)
             ]
             parts.append("\n".join(items))
-    return "\n\n".join(parts) + "\n"
+    return "\n\n".join(parts)
