@@ -193,7 +193,7 @@ class _Run:
         sha = hashlib.sha256(raw).hexdigest()
         previous = self.by_source.get(name)
         same_bytes = previous is not None and previous.article.source.sha256 == sha
-        if same_bytes and not self.url and (previous.pristine or not self.force):
+        if same_bytes and not self.url and not self.force:
             self.report.unchanged.append(path)
             return
         text, encoding = decode(raw, path)

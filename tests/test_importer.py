@@ -69,7 +69,7 @@ def test_edited_markdown_is_never_overwritten_without_force(site: Path) -> None:
     assert any("edited since import" in m and path.name in m for m in report.messages)
     assert path.read_text(encoding="utf-8") == edited
     forced = run_import(site, force=True)
-    assert forced.written == [path]
+    assert path in forced.written
     assert "My Novaya" not in path.read_text(encoding="utf-8")
 
 
