@@ -26,7 +26,7 @@ from tests.sitegen_testkit import article
 SAMPLES = Path(__file__).parent / "data" / "samples" / "articles"
 SEEDS = Path(__file__).parent / "data" / "seeds"
 RNG = random.Random(int(os.environ.get("CRASH_SEED", "20261123")))
-BUILD_KILLS = 6
+BUILD_KILLS = 5
 IMPORT_KILLS = 5
 
 
@@ -113,7 +113,7 @@ def big_site(tmp_path: Path) -> Path:
         shutil.copy(raw, seeds / raw.name)
     articles = root / "content" / "articles"
     articles.mkdir()
-    for n in range(40):
+    for n in range(25):
         item = article(n, slug=f"generated-{n}", sections=("World", f"Desk {n % 7}"))
         (articles / f"generated-{n}.md").write_text(dump_article(item), encoding="utf-8")
     return root
@@ -228,13 +228,13 @@ def test_killed_import_writes_each_markdown_file_whole_or_not_at_all(tmp_path: P
     template = tmp_path / "template"
     (template / "content" / "seeds").mkdir(parents=True)
     (template / "content" / "articles").mkdir()
-    _raw_variants(template / "content" / "seeds", 50)
+    _raw_variants(template / "content" / "seeds", 30)
 
     reference = tmp_path / "reference"
     shutil.copytree(template, reference)
     normal = run_to_end("import", root=reference)
     expected = tree_hashes(reference / "content" / "articles")
-    assert len(expected) == 50, sorted(expected)
+    assert len(expected) == 30, sorted(expected)
 
     partial_runs = 0
     for i in range(IMPORT_KILLS):

@@ -32,7 +32,7 @@ from sitegen.ingest.decode import decode
 from sitegen.model import Article, Dateline, Photo, Source
 
 EXTRACTOR = Extractor(load_knowledge())
-FAST = settings(max_examples=400, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+FAST = settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
 # --- strategies ---------------------------------------------------------------------------------
 
@@ -127,7 +127,7 @@ SOURCES = st.builds(
 )
 
 
-@settings(max_examples=100, deadline=None, suppress_health_check=list(HealthCheck))
+@settings(max_examples=60, deadline=None, suppress_health_check=list(HealthCheck))
 @given(ARTICLE_LIKE, SOURCES)
 def test_imported_markdown_is_a_fixed_point(text: str, source: Source) -> None:
     """Loading and dumping an imported `.md` again gives the same bytes and the same Article."""
@@ -273,7 +273,7 @@ def sites(draw, clean: bool = True) -> list[Article]:
     return [draw(articles(n, clean)) for n in range(count)]
 
 
-@settings(max_examples=15, deadline=None, suppress_health_check=list(HealthCheck))
+@settings(max_examples=10, deadline=None, suppress_health_check=list(HealthCheck))
 @given(sites())
 def test_generated_site_builds_well_formed_html_and_feeds(items: list[Article]) -> None:
     _build_and_check(items)
@@ -317,7 +317,7 @@ def test_well_formed_checker_can_fail(tmp_path: Path, bad: str) -> None:
         check_html(page)
 
 
-@settings(max_examples=25, deadline=None, suppress_health_check=list(HealthCheck))
+@settings(max_examples=15, deadline=None, suppress_health_check=list(HealthCheck))
 @given(st.lists(ARTICLE_LIKE, min_size=1, max_size=3))
 def test_imported_arbitrary_text_builds_well_formed_site(texts: list[str]) -> None:
     """Raw text → importer → Markdown → site: every page and feed is well-formed."""
