@@ -129,6 +129,19 @@ SOURCES = st.builds(
 
 @settings(max_examples=60, deadline=None, suppress_health_check=list(HealthCheck))
 @given(ARTICLE_LIKE, SOURCES)
+def test_extracted_article_round_trips_through_markdown(text: str, source: Source) -> None:
+    extraction = _extract_or_none(text)
+    assume(extraction is not None)
+    slug = make_slug(extraction.title, "0123456789abcdef")
+    article = to_article(
+        extraction, article_id="tag:example.org,2025-01-01:article:abc", slug=slug, source=source
+    )
+    markdown = dump_article(article)
+    assert load_article(markdown, Path(f"{slug}.md")) == article
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=list(HealthCheck))
+@given(ARTICLE_LIKE, SOURCES)
 def test_imported_markdown_is_a_fixed_point(text: str, source: Source) -> None:
     """Loading and dumping an imported `.md` again gives the same bytes and the same Article."""
     extraction = _extract_or_none(text)
