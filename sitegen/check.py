@@ -21,6 +21,7 @@ from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
 from sitegen.config import Settings
+from sitegen.render.newsroom import news_sitemap_problems
 
 ATOM = "{http://www.w3.org/2005/Atom}"
 SITEMAP = "{http://www.sitemaps.org/schemas/sitemap/0.9}"
@@ -210,6 +211,19 @@ class _Checker:
         elif root.tag == "rss":
             self.report.feeds += 1
             self.check_feedparser(path)
+        elif path.name.startswith("news-sitemap"):
+            self.check_news_sitemap(path, root)
+
+    def check_news_sitemap(self, path: Path, root: ET.Element) -> None:
+        """Google News sitemap rules, and every listed URL inside the site and present."""
+        for message in news_sitemap_problems(root):
+            self.problem(path, message)
+        for loc in root.iter(f"{SITEMAP}loc"):
+            url = (loc.text or "").strip()
+            if not url.startswith(self.base_url):
+                self.problem(path, f"lists '{url}', which is outside the base URL {self.base_url}")
+            else:
+                self.check_link(path, url)
 
     def check_feedparser(self, path: Path) -> None:
         try:

@@ -9,6 +9,9 @@ an RSS `<source url>` when the original URL is known (RSS requires one).
 from __future__ import annotations
 
 import datetime as dt
+import html
+import os
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 from feedgen.ext.base import BaseEntryExtension, BaseExtension
@@ -19,6 +22,14 @@ from sitegen.model import Article
 
 # A feed with no dated entries still needs an `updated`; a fixed moment keeps builds identical.
 EPOCH = dt.datetime(1970, 1, 1, tzinfo=dt.UTC)
+
+
+def fallback_moment(environ: Mapping[str, str]) -> dt.datetime:
+    """`SOURCE_DATE_EPOCH` when set to whole seconds (reproducible builds), else the Unix epoch."""
+    value = environ.get("SOURCE_DATE_EPOCH", "").strip()
+    if not value.isdigit():
+        return EPOCH
+    return dt.datetime.fromtimestamp(int(value), tz=dt.UTC)
 
 
 @dataclass(frozen=True, slots=True)
@@ -39,6 +50,7 @@ class FeedItem:
     updated: dt.datetime
     original_url: str | None = None
     categories: tuple[Category, ...] = ()
+    summary: str | None = None  # plain text; the standfirst when there is one
 
 
 @dataclass(frozen=True, slots=True)
@@ -56,7 +68,7 @@ class FeedSpec:
 
     @property
     def updated(self) -> dt.datetime:
-        return max((item.updated for item in self.items), default=EPOCH)
+        return max((item.updated for item in self.items), default=fallback_moment(os.environ))
 
 
 class _Attribution(BaseExtension):
@@ -67,6 +79,7 @@ class _EntryAttribution(BaseEntryExtension):
     def __init__(self) -> None:
         self.publisher: str | None = None
         self.url: str | None = None
+        self.summary: str | None = None  # plain text
 
     def extend_atom(self, entry):  # type: ignore[no-untyped-def] - feedgen's lxml element
         # feedgen 1.0 drops `rel` and `type` from entry links; say what our one link is.
@@ -84,6 +97,10 @@ class _EntryAttribution(BaseEntryExtension):
         return entry
 
     def extend_rss(self, entry):  # type: ignore[no-untyped-def] - feedgen's lxml element
+        description = entry.find("description")
+        if self.summary and description is not None:
+            # Readers treat an RSS description as HTML, so the plain-text summary goes in escaped.
+            description.text = html.escape(self.summary, quote=False)
         if self.publisher and self.url:
             xml_elem("source", entry, url=self.url).text = self.publisher
         return entry
@@ -124,8 +141,11 @@ def _add_entry(fg: FeedGenerator, item: FeedItem) -> None:
         fe.dc.dc_creator(list(names))
     for category in item.categories:
         fe.category(term=category.term, scheme=category.scheme, label=category.label)
-    if article.standfirst:
-        fe.summary(article.standfirst)
+    summary = article.standfirst or item.summary
+    if summary:
+        # Both formats carry a summary and the full content (RSS: description + content:encoded).
+        fe.summary(summary)
+        fe.attribution.summary = summary
     fe.content(item.content, type="html")
     fe.attribution.publisher = article.publisher
     fe.attribution.url = item.original_url

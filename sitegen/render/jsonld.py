@@ -11,6 +11,7 @@ import json
 from typing import Any
 
 from sitegen.model import Article
+from sitegen.render.newsroom import corrections_newest_first
 
 _SCRIPT_SAFE = str.maketrans({"<": "\\u003c", ">": "\\u003e", "&": "\\u0026"})
 
@@ -25,6 +26,21 @@ def _organization(name: str) -> dict[str, str]:
     return {"@type": "Organization", "name": name}
 
 
+def _site_publisher(name: str, url: str, corrections_policy: str) -> dict[str, str]:
+    publisher = {**_organization(name), "url": url}
+    if corrections_policy:
+        publisher["correctionsPolicy"] = corrections_policy
+    return publisher
+
+
+def _corrections(article: Article) -> list[dict[str, str]]:
+    """CorrectionComment objects, newest first, dates RFC 3339 with their zone."""
+    return [
+        {"@type": "CorrectionComment", "text": c.text, "datePublished": c.date.isoformat()}
+        for c in corrections_newest_first(article)
+    ]
+
+
 def news_article(
     article: Article,
     *,
@@ -37,6 +53,7 @@ def news_article(
     published: str | None,
     modified: str | None,
     description: str | None,
+    corrections_policy: str = "",
 ) -> dict[str, Any]:
     """The NewsArticle object for one article page (URLs absolute, dates RFC 3339)."""
     data: dict[str, Any] = {
@@ -48,7 +65,7 @@ def news_article(
         "identifier": article.id,
         "headline": article.title,
         "inLanguage": article.lang or language,
-        "publisher": {**_organization(site_name), "url": site_url},
+        "publisher": _site_publisher(site_name, site_url, corrections_policy),
     }
     if description:
         data["description"] = description
@@ -73,6 +90,8 @@ def news_article(
         based_on["publisher"] = _organization(article.publisher)
     if not article.original and (original_url or article.publisher):
         data["isBasedOn"] = based_on
+    if article.corrections:
+        data["correction"] = _corrections(article)
     if article.cites:
         data["citation"] = [_organization(name) for name in article.cites]
     images = []

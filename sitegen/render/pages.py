@@ -10,6 +10,7 @@ import html
 from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any, Literal
+from urllib.parse import urljoin
 
 import nh3
 
@@ -22,6 +23,14 @@ from sitegen.render.markdown import (
     absolutize,
     drop_repeated_standfirst,
     safe_link,
+)
+from sitegen.render.newsroom import (
+    NEWS_SITEMAP,
+    NewsEntry,
+    corrections_newest_first,
+    last_modified,
+    news_sitemaps,
+    recent,
 )
 from sitegen.render.sitemap import SitemapEntry, robots_txt, sitemap_xml
 from sitegen.render.templates import Theme, iso
@@ -148,6 +157,7 @@ class SiteRenderer:
             feeds=(self.site_feed,),
             noindex=self._noindex(article),
         )
+        modified = self._modified(article)
         jsonld = news_article(
             article,
             original_url=view.original_url,
@@ -157,10 +167,25 @@ class SiteRenderer:
             site_url=self.settings.base_url,
             language=self.settings.language,
             published=self._iso(article.date),
-            modified=self._iso(article.updated),
+            modified=self._iso(modified),
             description=article.standfirst,
+            corrections_policy=self._corrections_policy(),
         )
-        return self._page("article.html", meta, view=view, jsonld=script_json(jsonld))
+        return self._page(
+            "article.html",
+            meta,
+            view=view,
+            jsonld=script_json(jsonld),
+            modified=modified,
+            corrections=corrections_newest_first(article),
+        )
+
+    def _corrections_policy(self) -> str:
+        policy = self.settings.corrections_policy
+        return urljoin(self.settings.base_url, policy) if policy else ""
+
+    def _modified(self, article: Article) -> When | None:
+        return last_modified(article, self.site.moment)
 
     def _iso(self, when: When | None) -> str | None:
         return None if when is None else iso(self.site.moment(when))
@@ -200,7 +225,8 @@ class SiteRenderer:
             for term in view.sections + view.tags
         )
         published = self.site.moment(article.date)
-        updated = self.site.moment(article.updated) if article.updated else published
+        modified = self._modified(article)
+        updated = self.site.moment(modified) if modified else published
         return FeedItem(
             article=article,
             url=url,
@@ -209,6 +235,7 @@ class SiteRenderer:
             updated=max(published, updated),
             original_url=view.original_url,
             categories=categories,
+            summary=view.description,
         )
 
     def feeds(
@@ -267,7 +294,10 @@ class SiteRenderer:
             ),
         )
         yield Output("sitemap.xml", sitemap_xml(self._sitemap()).encode("utf-8"), "other")
-        yield Output("robots.txt", robots_txt(self.abs_url("sitemap.xml")).encode("utf-8"), "other")
+        for path, text in news_sitemaps(self._news(), self.settings.title, self.settings.base_url):
+            yield Output(path, text.encode("utf-8"), "other")
+        sitemaps = (self.abs_url("sitemap.xml"), self.abs_url(NEWS_SITEMAP))
+        yield Output("robots.txt", robots_txt(*sitemaps).encode("utf-8"), "other")
         for asset in self.theme.assets.values():
             yield Output(asset.target, asset.source.read_bytes(), "asset")
 
@@ -283,3 +313,19 @@ class SiteRenderer:
                 continue
             lastmod = self._iso(article.updated or article.date)
             yield SitemapEntry(self.abs_url(article_path(article)), lastmod)
+
+    def _news(self) -> list[NewsEntry]:
+        """Recent, indexable, dated articles for the Google News sitemap."""
+        dated = [a for a in self.site.articles if a.date is not None]
+        newest = max((self.site.moment(a.date) for a in dated if a.date), default=None)
+        entries = [
+            NewsEntry(
+                url=self.abs_url(article_path(a)),
+                title=a.title,
+                language=a.lang or self.settings.language,
+                published=self.site.moment(a.date),
+            )
+            for a in dated
+            if a.date is not None and not self._noindex(a)
+        ]
+        return recent(entries, newest)

@@ -28,6 +28,7 @@ def sitemap_xml(entries: Iterable[SitemapEntry]) -> str:
     return "\n".join(lines) + "\n"
 
 
-def robots_txt(sitemap_url: str) -> str:
-    """Allow everything and point crawlers at the sitemap."""
-    return f"User-agent: *\nAllow: /\n\nSitemap: {sitemap_url}\n"
+def robots_txt(*sitemap_urls: str) -> str:
+    """Allow everything and point crawlers at the sitemaps (the normal one first)."""
+    lines = "".join(f"Sitemap: {url}\n" for url in sitemap_urls)
+    return f"User-agent: *\nAllow: /\n\n{lines}"
