@@ -16,6 +16,7 @@ from urllib.parse import urlsplit
 
 from sitegen.config import Project, Settings, load_settings
 from sitegen.errors import SitegenError
+from sitegen.fsswap import exchange
 from sitegen.render.pages import SiteRenderer
 from sitegen.render.templates import Theme, theme_folders
 from sitegen.site import build_model, load_articles
@@ -134,8 +135,15 @@ def _write(renderer: SiteRenderer, output: Path) -> tuple[int, int, int]:
 
 
 def _publish(temp: Path, output: Path) -> None:
-    """Swap the new folder in: old aside, new in, old deleted. Each step is one rename."""
+    """Swap the new folder in and delete the old one.
+
+    Where the system can exchange two names in one step, `public/` is never missing, not even
+    for an instant; otherwise it is two renames (old aside, new in) that `_recover` can repair.
+    """
     old = output.with_name(temp.name.replace(_TEMP, _OLD, 1))
+    if output.is_dir() and not output.is_symlink() and exchange(temp, output):
+        shutil.rmtree(temp, ignore_errors=True)  # `temp` now holds the previous site
+        return
     if output.exists():
         output.rename(old)
     try:

@@ -286,6 +286,18 @@ def write_bytes(self, data):
     return real_write(self, data)
 
 Path.rename, Path.write_bytes = rename, write_bytes
+
+import sitegen.build as build_module
+real_exchange = build_module.exchange
+
+def exchange(first, second):
+    # Publishing swaps the two folders in one step: die right after it, before the old one goes.
+    swapped = real_exchange(first, second)
+    if mode == "swap":
+        os.kill(os.getpid(), signal.SIGKILL)
+    return swapped
+
+build_module.exchange = exchange
 sys.argv = ["sitegen", "build", "--root", root]
 from sitegen.cli import main
 main()
@@ -313,3 +325,21 @@ def test_kill_in_the_middle_of_writing_a_file_keeps_the_old_site(big_site: Path)
     run_to_end("build", root=big_site)
     assert _leftovers(big_site) == []
     assert tree_hashes(big_site / "public") != before
+
+
+def test_kill_between_the_renames_of_publish_keeps_a_site(tmp_path: Path, big_site: Path) -> None:
+    """The worst moment of publishing: killed while the old and the new site change places."""
+    run_to_end("build", root=big_site)
+    before = tree_hashes(big_site / "public")
+    _toggle(big_site, True)
+    reference = tmp_path / "reference"
+    shutil.copytree(big_site, reference)
+    run_to_end("build", root=reference)
+    after = tree_hashes(reference / "public")
+    _kill_at("swap", big_site)
+    public = big_site / "public"
+    assert public.is_dir(), (
+        "public/ is missing after a kill between the two renames: "
+        f"{sorted(p.name for p in big_site.iterdir())}"
+    )
+    assert tree_hashes(public) in (before, after)

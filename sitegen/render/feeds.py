@@ -112,7 +112,9 @@ def _generator(spec: FeedSpec, self_url: str, media_type: str) -> FeedGenerator:
     fg.register_extension("attribution", _Attribution, _EntryAttribution, atom=True, rss=True)
     fg.id(spec.atom_url)
     fg.title(spec.title)
-    fg.subtitle(spec.subtitle)
+    rss = media_type == "application/rss+xml"
+    # Readers treat an RSS channel description as HTML: the plain-text subtitle goes in escaped.
+    fg.subtitle(html.escape(spec.subtitle, quote=False) if rss else spec.subtitle)
     # feedgen's RSS channel link is the last link added: the page, not the feed itself.
     fg.link(href=self_url, rel="self", type=media_type)
     fg.link(href=spec.page_url, rel="alternate", type="text/html")

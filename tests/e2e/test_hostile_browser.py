@@ -272,6 +272,11 @@ def test_atom_feeds_are_inert(hostile_site: Path) -> None:
     _check_feeds(hostile_site, "atom.xml")
 
 
+def test_rss_feeds_are_inert(hostile_site: Path) -> None:
+    """RSS `<description>` is HTML to every reader: plain text must arrive there escaped."""
+    _check_feeds(hostile_site, "rss.xml")
+
+
 # --- in the browser -----------------------------------------------------------------------------
 
 
