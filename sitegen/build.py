@@ -3,6 +3,11 @@
 The site is rendered into a temporary folder beside the output and swapped into place only when
 every file is written, so a failed or killed build leaves the previous good output untouched.
 A broken article is reported and skipped; a broken theme or settings file stops the publish.
+
+Rebuilds are incremental through the cache in `.sitegen-cache/` (`sitegen.cache`): article bodies
+are converted once per distinct Markdown (over a process pool on a cold build), files whose bytes
+did not change are hard-linked from the previous site instead of written, and when no input
+changed at all (articles, theme, settings, sitegen itself) the published site is left as it is.
 """
 
 from __future__ import annotations
@@ -10,16 +15,22 @@ from __future__ import annotations
 import os
 import shutil
 import tempfile
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urlsplit
 
+import jinja2
+
+import sitegen
+from sitegen.cache import BuildCache, default_workers, digest, folder_identity
 from sitegen.config import Project, Settings, load_settings
 from sitegen.errors import SitegenError
 from sitegen.fsswap import exchange
+from sitegen.render.markdown import MarkdownRenderer, drop_repeated_standfirst
 from sitegen.render.pages import SiteRenderer
 from sitegen.render.templates import Theme, theme_folders
-from sitegen.site import build_model, load_articles
+from sitegen.site import Site, build_model, load_articles
 
 _TEMP = ".tmp-"
 _OLD = ".old-"
@@ -55,9 +66,17 @@ class BuildResult:
 
 
 def build_site(
-    project: Project, *, settings: Settings | None = None, import_seeds: bool = True
+    project: Project,
+    *,
+    settings: Settings | None = None,
+    import_seeds: bool = True,
+    changed: set[Path] | None = None,
 ) -> BuildResult:
-    """Build the whole site into the output folder; errors are returned, never raised."""
+    """Build the whole site into the output folder; errors are returned, never raised.
+
+    `changed` names files known to have changed (a watcher's events); they are re-hashed even
+    when their size and time stamp look the same. Any other change is still found by its stamp.
+    """
     try:
         settings = settings if settings is not None else load_settings(project.settings_file)
     except SitegenError as error:
@@ -76,6 +95,31 @@ def build_site(
         refused = {str(error) for error in report.refused}
         warnings.extend(m for m in report.messages if m not in refused)
 
+    with BuildCache(project.cache) as cache:
+        try:
+            inputs = _inputs_digest(project, settings, cache, changed)
+        except (SitegenError, OSError):
+            inputs = None  # the full build below reports what is wrong
+        unchanged = _unchanged(cache, inputs, output)
+        if unchanged is not None and not errors and not warnings:
+            return BuildResult(output=output, articles=unchanged, published=True)
+        result = _build(project, settings, output, cache, errors, warnings)
+        clean = result.published and not result.errors and not result.warnings
+        if result.published:
+            _remember(cache, inputs if clean else None, output, result.articles)
+        else:
+            cache.set_state("inputs", "")
+        return result
+
+
+def _build(
+    project: Project,
+    settings: Settings,
+    output: Path,
+    cache: BuildCache,
+    errors: list[SitegenError],
+    warnings: list[str],
+) -> BuildResult:
     loaded = load_articles(project.articles)
     errors.extend(loaded.errors)
     try:
@@ -83,9 +127,11 @@ def build_site(
             theme_folders(project.themes, settings.theme),
             {"settings": settings, "base_path": _base_path(settings)},
         )
+        theme.env.bytecode_cache = _bytecode_cache(project)
         theme.check()
-        renderer = SiteRenderer(build_model(loaded.articles, settings.timezone), settings, theme)
-        counts = _write(renderer, output)
+        site = build_model(loaded.articles, settings.timezone)
+        renderer = _CachedRenderer(site, settings, theme, _bodies(site, cache))
+        counts = _write(renderer, output, cache)
     except SitegenError as error:
         return BuildResult(output, (*errors, error), tuple(warnings), len(loaded.articles))
     pages, feeds, files = counts
@@ -101,16 +147,106 @@ def build_site(
     )
 
 
+# --- the cache ---------------------------------------------------------------------------------
+
+
+def _inputs_digest(
+    project: Project, settings: Settings, cache: BuildCache, changed: set[Path] | None
+) -> str:
+    """One hash of everything a build reads: settings, theme, articles and sitegen's own code."""
+    folders = theme_folders(project.themes, settings.theme)
+    groups = {
+        "articles": sorted(project.articles.glob("*.md")) if project.articles.is_dir() else [],
+        "theme": sorted(p for folder in folders for p in folder.rglob("*") if p.is_file()),
+        "code": sorted(Path(sitegen.__file__).parent.rglob("*.py")),
+    }
+    hashes = cache.file_hashes([p for paths in groups.values() for p in paths], changed)
+    parts = [sitegen.__version__, repr(settings), repr(folders)]
+    for name, paths in groups.items():
+        parts.append(name)
+        parts.extend(f"{path}\0{hashes[path]}" for path in paths)
+    return digest(*parts)
+
+
+def _unchanged(cache: BuildCache, inputs: str | None, output: Path) -> int | None:
+    """The article count of the published site when it is still this build's result, else None."""
+    if inputs is None or cache.state("inputs") != inputs:
+        return None
+    if cache.state("output") != f"{output}|{folder_identity(output)}":
+        return None
+    count = cache.state("articles")
+    return int(count) if count is not None and count.isdigit() else None
+
+
+def _remember(cache: BuildCache, inputs: str | None, output: Path, articles: int) -> None:
+    cache.set_state("inputs", inputs or "")
+    cache.set_state("output", f"{output}|{folder_identity(output)}")
+    cache.set_state("articles", str(articles))
+
+
+def _bytecode_cache(project: Project) -> jinja2.BytecodeCache:
+    folder = project.cache / "jinja"
+    folder.mkdir(parents=True, exist_ok=True)
+    return jinja2.FileSystemBytecodeCache(str(folder))
+
+
+def _bodies(site: Site, cache: BuildCache) -> Mapping[str, str]:
+    """Every article's body HTML keyed by its Markdown, from the cache or converted now."""
+    texts = {
+        source: source
+        for article in site.articles
+        if (source := drop_repeated_standfirst(article.body, article.standfirst))
+    }
+    return cache.bodies(texts, default_workers())
+
+
+class _CachedMarkdown:
+    """Stands in for the renderer's Markdown converter: bodies come from the build cache."""
+
+    def __init__(self, bodies: Mapping[str, str]):
+        self._bodies = bodies
+        self._fallback: MarkdownRenderer | None = None
+
+    def render(self, text: str) -> str:
+        html = self._bodies.get(text)
+        if html is not None:
+            return html
+        if self._fallback is None:
+            self._fallback = MarkdownRenderer()
+        return self._fallback.render(text)
+
+
+class _CachedRenderer(SiteRenderer):
+    """The site renderer with article bodies taken from the build cache."""
+
+    def __init__(self, site: Site, settings: Settings, theme: Theme, bodies: Mapping[str, str]):
+        self._cached_markdown = _CachedMarkdown(bodies)
+        super().__init__(site, settings, theme)
+
+    @property  # type: ignore[override]
+    def markdown(self) -> _CachedMarkdown:
+        return self._cached_markdown
+
+    @markdown.setter
+    def markdown(self, _value: object) -> None:
+        """The base class builds its own converter; the cached one stays in its place."""
+
+
 def _base_path(settings: Settings) -> str:
     """The path part of the base URL (`/` or `/news/`): internal links are root-relative to it."""
     return urlsplit(settings.base_url).path or "/"
 
 
-def _write(renderer: SiteRenderer, output: Path) -> tuple[int, int, int]:
-    """Render every output into a temporary folder, then swap it in place of `output`."""
+def _write(renderer: SiteRenderer, output: Path, cache: BuildCache) -> tuple[int, int, int]:
+    """Render every output into a temporary folder, then swap it in place of `output`.
+
+    A file whose bytes equal the published one's is hard-linked from it, not written again.
+    """
     output.parent.mkdir(parents=True, exist_ok=True)
     temp = Path(tempfile.mkdtemp(prefix=f"{output.name}{_TEMP}{os.getpid()}-", dir=output.parent))
     temp.chmod(0o755)  # mkdtemp's 0700 would hide the published site from a web server
+    previous = _published_hashes(cache, output)
+    hashes: dict[str, str] = {}
     pages = feeds = files = 0
     try:
         made: set[Path] = set()
@@ -123,15 +259,33 @@ def _write(renderer: SiteRenderer, output: Path) -> tuple[int, int, int]:
             if target.parent not in made:
                 target.parent.mkdir(parents=True, exist_ok=True)
                 made.add(target.parent)
-            target.write_bytes(item.data)
-            files += 1
+            hashes[item.path] = digest(item.data)
+            if previous.get(item.path) != hashes[item.path] or not _link(output, parts, target):
+                target.write_bytes(item.data)
+                files += 1
             pages += item.kind == "page"
             feeds += item.kind == "feed"
         _publish(temp, output)
     except BaseException:
         shutil.rmtree(temp, ignore_errors=True)
         raise
+    cache.set_output_hashes(hashes)
     return pages, feeds, files
+
+
+def _published_hashes(cache: BuildCache, output: Path) -> dict[str, str]:
+    """Hashes of the published files, when `output` is still the folder this cache published."""
+    if cache.state("output") != f"{output}|{folder_identity(output)}":
+        return {}
+    return cache.output_hashes()
+
+
+def _link(output: Path, parts: list[str], target: Path) -> bool:
+    try:
+        os.link(output.joinpath(*parts), target)
+    except OSError:
+        return False
+    return True
 
 
 def _publish(temp: Path, output: Path) -> None:

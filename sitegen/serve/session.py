@@ -73,7 +73,7 @@ class LastGoodBuilder:
         staged_settings = dataclasses.replace(
             settings, output_dir=os.path.relpath(staging, project.root)
         )
-        result = self._run_build(staged_settings)
+        result = self._run_build(staged_settings, changed)
         errors: tuple[BaseException, ...] = tuple(getattr(result, "errors", ()))
         summary = str(getattr(result, "summary", lambda: "")())
         if not getattr(result, "published", False):
@@ -85,13 +85,13 @@ class LastGoodBuilder:
         self._served_errors = keys
         return PreviewBuild(output, errors, True, base_path, summary)
 
-    def _run_build(self, settings: Settings) -> object:
-        build = self._build
-        if build is None:
+    def _run_build(self, settings: Settings, changed: frozenset[Path]) -> object:
+        if self._build is None:
             from sitegen.build import build_site
 
-            build = build_site
-        return build(self.project, settings=settings)
+            # The watcher's paths are re-hashed even when their stamp looks unchanged.
+            return build_site(self.project, settings=settings, changed=set(changed))
+        return self._build(self.project, settings=settings)
 
 
 def _swap_in(new: Path, output: Path) -> None:

@@ -1,0 +1,185 @@
+"""The persistent build cache, `.sitegen-cache/build.sqlite`: content hashes, rendered fragments.
+
+- `bodies`: an article's sanitised body HTML keyed by the hash of its Markdown and of the code that
+  renders it, so an unchanged article is never converted twice.
+- `files`: the content hash of each input file, reused while its size, mtime and inode are the same.
+- `outputs`: the hash of every file of the last published site, so a rebuild can hard-link the
+  files whose bytes did not change instead of writing them again.
+- `state`: the digest of all inputs of the last published build and the identity of its output
+  folder; when both match, a rebuild has nothing to do.
+
+The cache only ever speeds a build up: a missing, stale or corrupt cache gives the same site.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import sqlite3
+import time
+from collections.abc import Iterable, Iterator, Mapping
+from concurrent.futures import ProcessPoolExecutor
+from pathlib import Path
+
+import markdown
+import nh3
+
+import sitegen
+from sitegen.render.markdown import MarkdownRenderer
+
+CACHE_FILE = "build.sqlite"
+_SCHEMA = (
+    "CREATE TABLE IF NOT EXISTS bodies (key TEXT PRIMARY KEY, html TEXT NOT NULL)",
+    "CREATE TABLE IF NOT EXISTS files (path TEXT PRIMARY KEY, stamp TEXT NOT NULL, hash TEXT)",
+    "CREATE TABLE IF NOT EXISTS outputs (path TEXT PRIMARY KEY, hash TEXT NOT NULL)",
+    "CREATE TABLE IF NOT EXISTS state (name TEXT PRIMARY KEY, value TEXT NOT NULL)",
+)
+# Everything a body's HTML depends on besides its Markdown: the code that converts it.
+_RENDERER = f"sitegen {sitegen.__version__}|markdown {markdown.__version__}|nh3 {nh3.__version__}"
+_POOL_MINIMUM = 64  # below this many conversions a process pool costs more than it saves
+_CHUNK = 100
+_RACY_NS = 3_000_000_000  # files younger than this are always hashed
+
+
+def digest(*parts: bytes | str) -> str:
+    """One sha256 over several parts, each length-prefixed so boundaries cannot shift."""
+    h = hashlib.sha256()
+    for part in parts:
+        data = part.encode("utf-8", "surrogatepass") if isinstance(part, str) else part
+        h.update(len(data).to_bytes(8, "little"))
+        h.update(data)
+    return h.hexdigest()
+
+
+def body_key(markdown_text: str) -> str:
+    return digest(_RENDERER, markdown_text)
+
+
+def _stamp(stat: os.stat_result) -> str:
+    return f"{stat.st_size}:{stat.st_mtime_ns}:{stat.st_ino}"
+
+
+def render_bodies(texts: list[str], workers: int) -> list[str]:
+    """Convert Markdown bodies, in order; over a process pool when there are many."""
+    if workers < 2 or len(texts) < _POOL_MINIMUM:
+        return _render_chunk(texts)
+    chunks = [texts[i : i + _CHUNK] for i in range(0, len(texts), _CHUNK)]
+    with ProcessPoolExecutor(max_workers=workers) as pool:
+        return [html for chunk in pool.map(_render_chunk, chunks) for html in chunk]
+
+
+def _render_chunk(texts: list[str]) -> list[str]:
+    renderer = MarkdownRenderer()  # one instance per chunk: building one is the slow part
+    return [renderer.render(text) for text in texts]
+
+
+def default_workers() -> int:
+    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
+
+
+class BuildCache:
+    """An open cache database; use as a context manager. Writes commit on a clean exit."""
+
+    def __init__(self, folder: Path):
+        folder.mkdir(parents=True, exist_ok=True)
+        self.path = folder / CACHE_FILE
+        self._db = self._open()
+
+    def _open(self) -> sqlite3.Connection:
+        try:
+            return self._connect()
+        except sqlite3.DatabaseError:  # a corrupt file is only a lost cache
+            self.path.unlink(missing_ok=True)
+            return self._connect()
+
+    def _connect(self) -> sqlite3.Connection:
+        db = sqlite3.connect(self.path, timeout=30)
+        db.execute("PRAGMA journal_mode=WAL")
+        db.execute("PRAGMA synchronous=NORMAL")
+        for statement in _SCHEMA:
+            db.execute(statement)
+        return db
+
+    def __enter__(self) -> BuildCache:
+        return self
+
+    def __exit__(self, kind: object, error: object, tb: object) -> None:
+        if kind is None:
+            self._db.commit()
+        self._db.close()
+
+    # --- rendered bodies -----------------------------------------------------------------------
+
+    def bodies(self, texts: Mapping[str, str], workers: int) -> dict[str, str]:
+        """Body HTML for each name's Markdown: from the cache, the rest converted and stored."""
+        keys = {name: body_key(text) for name, text in texts.items()}
+        found = dict(self._lookup("bodies", "html", set(keys.values())))
+        todo = {keys[name]: text for name, text in texts.items() if keys[name] not in found}
+        missing = sorted(todo.items())
+        converted = render_bodies([text for _key, text in missing], workers)
+        fresh = {key: html for (key, _text), html in zip(missing, converted, strict=True)}
+        self._db.executemany("INSERT OR REPLACE INTO bodies VALUES (?, ?)", fresh.items())
+        self._db.commit()  # short transactions: a concurrent build only waits briefly
+        found.update(fresh)
+        return {name: found[key] for name, key in keys.items()}
+
+    def _lookup(self, table: str, column: str, keys: set[str]) -> Iterator[tuple[str, str]]:
+        ordered = sorted(keys)
+        for start in range(0, len(ordered), 500):
+            batch = ordered[start : start + 500]
+            marks = ",".join("?" * len(batch))
+            query = f"SELECT key, {column} FROM {table} WHERE key IN ({marks})"
+            yield from self._db.execute(query, batch)
+
+    # --- input hashes --------------------------------------------------------------------------
+
+    def file_hashes(self, paths: Iterable[Path], changed: set[Path] | None) -> dict[Path, str]:
+        """Content hash of each file; an unchanged stat (not in `changed`) reuses the stored one."""
+        known = {row[0]: (row[1], row[2]) for row in self._db.execute("SELECT * FROM files")}
+        forced = {path.resolve() for path in changed} if changed else set()
+        hashes: dict[Path, str] = {}
+        updates: list[tuple[str, str, str]] = []
+        recent = time.time_ns() - _RACY_NS
+        for path in paths:
+            stat = path.stat()
+            stamp = _stamp(stat)
+            name = str(path.resolve())
+            old = known.get(name)
+            # A file written moments ago may change again within the clock's granularity with
+            # the same size: its stamp proves nothing, so it is hashed again (as Git does).
+            trusted = stat.st_mtime_ns < recent and path.resolve() not in forced
+            if old is not None and old[0] == stamp and trusted:
+                hashes[path] = old[1]
+                continue
+            hashes[path] = digest(path.read_bytes())
+            updates.append((name, stamp, hashes[path]))
+        self._db.executemany("INSERT OR REPLACE INTO files VALUES (?, ?, ?)", updates)
+        self._db.commit()  # short transactions: a concurrent build only waits briefly
+        return hashes
+
+    # --- the last published site ---------------------------------------------------------------
+
+    def state(self, name: str) -> str | None:
+        row = self._db.execute("SELECT value FROM state WHERE name = ?", (name,)).fetchone()
+        return None if row is None else row[0]
+
+    def set_state(self, name: str, value: str) -> None:
+        self._db.execute("INSERT OR REPLACE INTO state VALUES (?, ?)", (name, value))
+        self._db.commit()  # short transactions: a concurrent build only waits briefly
+
+    def output_hashes(self) -> dict[str, str]:
+        return dict(self._db.execute("SELECT path, hash FROM outputs"))
+
+    def set_output_hashes(self, hashes: Mapping[str, str]) -> None:
+        self._db.execute("DELETE FROM outputs")
+        self._db.executemany("INSERT INTO outputs VALUES (?, ?)", hashes.items())
+        self._db.commit()
+
+
+def folder_identity(folder: Path) -> str | None:
+    """Who a published folder is: a swapped-in folder is a new inode."""
+    try:
+        stat = folder.stat()
+    except OSError:
+        return None
+    return f"{stat.st_dev}:{stat.st_ino}:{stat.st_mtime_ns}"
