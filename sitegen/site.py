@@ -22,6 +22,7 @@ from slugify import slugify
 from sitegen.content import read_article
 from sitegen.errors import ContentError
 from sitegen.model import Article, When, calendar_date
+from sitegen.stories import Stories, build_stories
 
 _T = TypeVar("_T")
 UNTITLED = "(untitled)"
@@ -234,6 +235,7 @@ class Site:
     publishers: tuple[Term, ...]
     archive: tuple[Month, ...]
     zone: ZoneInfo
+    stories: Stories = dataclasses.field(default_factory=Stories)
 
     @property
     def terms(self) -> tuple[Term, ...]:
@@ -308,4 +310,5 @@ def build_model(articles: Iterable[Article], timezone: str) -> Site:
         ),
         archive=_archive(ordered),
         zone=zone,
+        stories=build_stories(ordered),
     )

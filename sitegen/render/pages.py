@@ -33,8 +33,10 @@ from sitegen.render.newsroom import (
     recent,
 )
 from sitegen.render.sitemap import SitemapEntry, robots_txt, sitemap_xml
+from sitegen.render.story_pages import story_outputs
 from sitegen.render.templates import Theme, iso
 from sitegen.site import Site, Term, article_path, paginate
+from sitegen.stories import home_items
 
 OutputKind = Literal["page", "feed", "asset", "other"]
 _DESCRIPTION_LENGTH = 160
@@ -262,7 +264,9 @@ class SiteRenderer:
         site, settings = self.site, self.settings
         for article in site.articles:
             yield self.article_page(self.views[article.id])
-        yield from self.list_pages("", settings.title, settings.description, site.articles)
+        yield from story_outputs(self)
+        home = home_items(site.articles, site.stories)  # a story with many sources: one item
+        yield from self.list_pages("", settings.title, settings.description, home)
         yield from self.feeds(self.site_feed, "", settings.description, site.articles)
         for term in site.terms:
             link = self.term_feed(term)

@@ -1,0 +1,646 @@
+"""Stories: articles about the same event, grouped at build time from their text and dates.
+
+Method (sub-quadratic, deterministic):
+
+1. Each article becomes a set of features: the casefolded content words of its title, standfirst
+   and body (stop words and words under three letters dropped). Outlets retell an event in their
+   own words, so single words, not multi-word shingles, are what two reports of one event share.
+2. A MinHash signature (numpy, fixed-seed multiply-shift hashing of a BLAKE2b hash of each word)
+   estimates the Jaccard similarity of two sets; LSH banding (`rows` values per band) puts articles
+   that agree on a whole band in one bucket. Only articles sharing a bucket are compared, and
+   within a bucket only those whose dates lie within `window_days` of each other (undated
+   articles are compared by text alone).
+3. Each candidate pair is confirmed with the exact Jaccard similarity of the two word sets; the
+   confirmed pairs are joined with union-find.
+
+Front matter overrides detection: `story: none` keeps an article alone, `story: <slug>` joins the
+story of that slug (or starts one). A story's slug is its earliest article's slug (date, then
+slug), so it stays the same across rebuilds as long as the membership does.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import re
+from collections import Counter, defaultdict
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from dataclasses import dataclass, field
+from types import MappingProxyType
+
+from slugify import slugify
+
+from sitegen.model import Article, calendar_date
+
+NO_STORY = "none"
+_ODD = (1 << 63) - 1  # bound of the random multipliers (made odd) and offsets
+_EMPTY = (1 << 64) - 1  # the signature of a set with no words
+_WORD = re.compile(r"[^\W_]+(?:['’-][^\W_]+)*")
+_STOP = frozenset(
+    [
+        "a",
+        "an",
+        "the",
+        "and",
+        "or",
+        "but",
+        "nor",
+        "of",
+        "to",
+        "in",
+        "on",
+        "at",
+        "for",
+        "with",
+        "by",
+        "from",
+        "as",
+        "is",
+        "are",
+        "was",
+        "were",
+        "be",
+        "been",
+        "being",
+        "has",
+        "have",
+        "had",
+        "do",
+        "does",
+        "did",
+        "it",
+        "its",
+        "this",
+        "that",
+        "these",
+        "those",
+        "he",
+        "she",
+        "they",
+        "we",
+        "you",
+        "his",
+        "her",
+        "their",
+        "our",
+        "your",
+        "them",
+        "him",
+        "not",
+        "no",
+        "yes",
+        "will",
+        "would",
+        "can",
+        "could",
+        "should",
+        "may",
+        "might",
+        "must",
+        "shall",
+        "said",
+        "says",
+        "say",
+        "also",
+        "after",
+        "before",
+        "over",
+        "under",
+        "about",
+        "into",
+        "onto",
+        "than",
+        "then",
+        "there",
+        "here",
+        "which",
+        "who",
+        "whom",
+        "whose",
+        "what",
+        "when",
+        "where",
+        "while",
+        "why",
+        "how",
+        "more",
+        "most",
+        "some",
+        "such",
+        "only",
+        "other",
+        "others",
+        "any",
+        "all",
+        "each",
+        "both",
+        "few",
+        "many",
+        "much",
+        "very",
+        "just",
+        "even",
+        "still",
+        "yet",
+        "new",
+        "one",
+        "two",
+        "three",
+        "first",
+        "last",
+        "next",
+        "up",
+        "down",
+        "out",
+        "off",
+        "again",
+        "per",
+        "via",
+        "like",
+        "well",
+        "now",
+        "own",
+        "same",
+        "so",
+        "too",
+        "if",
+        "because",
+        "since",
+        "until",
+        "though",
+        "although",
+        "during",
+        "against",
+        "between",
+        "among",
+        "through",
+        "across",
+        "upon",
+        "within",
+        "without",
+        "according",
+        "told",
+        "tuesday",
+        "monday",
+        "wednesday",
+        "thursday",
+        "friday",
+        "saturday",
+        "sunday",
+        "year",
+        "years",
+        "day",
+        "days",
+        "week",
+        "weeks",
+        "month",
+        "months",
+        "time",
+    ]
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Tuning:
+    """Detection parameters; the defaults are tuned on the seeds, the samples and generated text."""
+
+    permutations: int = 256
+    rows: int = 2  # values per LSH band: 128 bands of 2
+    threshold: float = 0.13  # exact Jaccard needed to confirm a candidate pair
+    window_days: int = 3
+    min_words: int = 20  # fewer distinct content words is too little evidence to group on
+    # A word in more than max(common_floor, common_share × articles) articles says nothing
+    # about the event (the site's boilerplate, its beat's everyday words): it is left out.
+    common_floor: int = 12
+    common_share: float = 0.02
+    seed: int = 20240619
+
+
+@dataclass(frozen=True, slots=True)
+class Story:
+    """One event and the articles that report it, earliest first (undated last)."""
+
+    slug: str
+    title: str
+    articles: tuple[Article, ...]
+
+    @property
+    def path(self) -> str:
+        return f"stories/{self.slug}/"
+
+    @property
+    def dates(self) -> tuple[dt.date, ...]:
+        return tuple(d for d in (calendar_date(a.date) for a in self.articles) if d is not None)
+
+    @property
+    def first(self) -> dt.date | None:
+        return min(self.dates, default=None)
+
+    @property
+    def last(self) -> dt.date | None:
+        return max(self.dates, default=None)
+
+    @property
+    def multi_source(self) -> bool:
+        return len(self.articles) > 1
+
+
+@dataclass(frozen=True, slots=True)
+class Stories:
+    """Every story of a site, and the story each article belongs to (by article id)."""
+
+    all: tuple[Story, ...] = ()
+    by_article: Mapping[str, Story] = field(default_factory=lambda: MappingProxyType({}))
+
+    def of(self, article: Article) -> Story | None:
+        return self.by_article.get(article.id)
+
+    def others(self, article: Article) -> tuple[Article, ...]:
+        """The other articles of this article's story (empty when it stands alone)."""
+        story = self.of(article)
+        if story is None:
+            return ()
+        return tuple(a for a in story.articles if a.id != article.id)
+
+
+# --- features and signatures -------------------------------------------------------------------
+
+
+def article_text(article: Article) -> str:
+    return "\n".join(part for part in (article.title, article.standfirst or "", article.body))
+
+
+def features(article: Article) -> frozenset[str]:
+    """The content words of an article, casefolded: what two reports of one event share."""
+    words = set(_WORD.findall(article_text(article).casefold()))
+    return frozenset(w for w in words if len(w) > 2 and w not in _STOP and not w.isdigit())
+
+
+def _word_hash(word: str) -> int:
+    return int.from_bytes(hashlib.blake2b(word.encode("utf-8"), digest_size=4).digest(), "big")
+
+
+def signatures(sets: Sequence[frozenset[str]], tuning: Tuning):  # -> numpy array (n, permutations)
+    """MinHash signatures, one row per set; the same sets always give the same rows.
+
+    An empty set gets a row of the largest value, which `_buckets` leaves out.
+    """
+    import numpy as np  # imported here: a site with no stories to find never pays for numpy
+
+    rng = np.random.Generator(np.random.PCG64(tuning.seed))
+    a = rng.integers(1, _ODD, size=tuning.permutations, dtype=np.uint64) | np.uint64(1)
+    b = rng.integers(0, _ODD, size=tuning.permutations, dtype=np.uint64)
+    rows = np.full((len(sets), tuning.permutations), _EMPTY, dtype=np.uint64)
+    known: dict[str, int] = {}  # each word is hashed once, however many articles use it
+    for index, words in enumerate(sets):
+        if not words:
+            continue
+        values = [known.get(w) or known.setdefault(w, _word_hash(w)) for w in words]
+        hashes = np.array(values, dtype=np.uint64)
+        permuted = (np.outer(a, hashes) + b[:, None]) >> np.uint64(32)  # multiply-shift
+        rows[index] = permuted.min(axis=1)
+    return rows
+
+
+def _buckets(rows, tuning: Tuning) -> Iterator[list[int]]:  # rows: numpy (n, permutations)
+    """Groups of article indexes that agree on at least one whole band of their signatures."""
+    import numpy as np
+
+    present = np.flatnonzero(rows[:, 0] != np.uint64(_EMPTY))
+    mix = np.array([0x9E3779B97F4A7C15 >> shift for shift in range(tuning.rows)], np.uint64)
+    for start in range(0, tuning.permutations - tuning.rows + 1, tuning.rows):
+        keys = (rows[present, start : start + tuning.rows] * mix).sum(axis=1)
+        order = np.argsort(keys, kind="stable")
+        ordered = keys[order]
+        edges = np.flatnonzero(ordered[1:] != ordered[:-1]) + 1
+        starts = np.concatenate(([0], edges))
+        ends = np.concatenate((edges, [len(ordered)]))
+        for first, stop in zip(starts[ends - starts > 1], ends[ends - starts > 1], strict=True):
+            yield present[order[first:stop]].tolist()
+
+
+def _window_pairs(members: list[int], days: Sequence[int | None], window: int):
+    """Pairs of a bucket within `window` days of each other; undated members pair with all."""
+    dated = sorted((i for i in members if days[i] is not None), key=lambda i: (days[i], i))
+    undated = [i for i in members if days[i] is None]
+    for position, i in enumerate(dated):
+        for j in dated[position + 1 :]:
+            if days[j] - days[i] > window:  # type: ignore[operator]
+                break
+            yield (i, j) if i < j else (j, i)
+    for i in undated:
+        for j in members:
+            if j != i:
+                yield (i, j) if i < j else (j, i)
+
+
+def candidate_pairs(
+    rows, days: Sequence[int | None], tuning: Tuning
+) -> set[tuple[int, int]]:  # rows: numpy (n, permutations)
+    """Every pair that shares an LSH bucket and a date window: never all pairs of the site."""
+    pairs: set[tuple[int, int]] = set()
+    for members in _buckets(rows, tuning):
+        pairs.update(_window_pairs(members, days, tuning.window_days))
+    return pairs
+
+
+def jaccard(first: frozenset[str], second: frozenset[str]) -> float:
+    if not first or not second:
+        return 0.0
+    shared = len(first & second)
+    return shared / (len(first) + len(second) - shared)
+
+
+# --- grouping ----------------------------------------------------------------------------------
+
+
+def _find(parent: list[int], i: int) -> int:
+    while parent[i] != i:
+        parent[i] = parent[parent[i]]
+        i = parent[i]
+    return i
+
+
+def _union_groups(count: int, pairs: Iterable[tuple[int, int]]) -> list[list[int]]:
+    parent = list(range(count))
+    for i, j in pairs:
+        root_i, root_j = _find(parent, i), _find(parent, j)
+        if root_i != root_j:
+            parent[max(root_i, root_j)] = min(root_i, root_j)
+    groups: dict[int, list[int]] = defaultdict(list)
+    for i in range(count):
+        groups[_find(parent, i)].append(i)
+    return list(groups.values())
+
+
+def _enough(words: frozenset[str], tuning: Tuning) -> frozenset[str]:
+    return words if len(words) >= tuning.min_words else frozenset()
+
+
+def feature_sets(articles: Sequence[Article], tuning: Tuning = Tuning()) -> list[frozenset[str]]:
+    """What detection compares: each article's telling words (empty when it has too few)."""
+    return _without_common([_enough(features(a), tuning) for a in articles], tuning)
+
+
+def _without_common(sets: list[frozenset[str]], tuning: Tuning) -> list[frozenset[str]]:
+    counts: Counter[str] = Counter()
+    for words in sets:
+        counts.update(words)
+    limit = max(tuning.common_floor, int(tuning.common_share * len(sets)))
+    common = {word for word, count in counts.items() if count > limit}
+    return [words - common if common else words for words in sets]
+
+
+def _day(article: Article) -> int | None:
+    day = calendar_date(article.date)
+    return None if day is None else day.toordinal()
+
+
+def detect_groups(articles: Sequence[Article], tuning: Tuning = Tuning()) -> list[list[Article]]:
+    """Articles about the same event, by text and date (groups of one included)."""
+    if not articles:
+        return []
+    sets = feature_sets(articles, tuning)
+    days = [_day(a) for a in articles]
+    pairs = candidate_pairs(signatures(sets, tuning), days, tuning)
+    confirmed = (
+        pair for pair in sorted(pairs) if jaccard(*(sets[i] for i in pair)) >= tuning.threshold
+    )
+    return [[articles[i] for i in group] for group in _union_groups(len(articles), confirmed)]
+
+
+def _chronological(article: Article) -> tuple[int, int, str]:
+    day = _day(article)
+    return (1, 0, article.slug) if day is None else (0, day, article.slug)
+
+
+def override(article: Article) -> str | None:
+    """The story slug an article's front matter asks for, `NO_STORY`, or None (detect it)."""
+    if article.story is None or not article.story.strip():
+        return None
+    if article.story.strip().casefold() == NO_STORY:
+        return NO_STORY
+    slug = slugify(article.story, max_length=80, word_boundary=True)
+    return slug or "s-" + hashlib.sha256(article.story.encode("utf-8")).hexdigest()[:10]
+
+
+def _groups_by_slug(articles: Sequence[Article], tuning: Tuning) -> dict[str, list[Article]]:
+    detected = [a for a in articles if override(a) is None]
+    groups: dict[str, list[Article]] = {}
+    for group in detect_groups(detected, tuning):
+        group.sort(key=_chronological)
+        groups[group[0].slug] = group
+    for article in articles:
+        wanted = override(article)
+        if wanted is not None and wanted != NO_STORY:
+            groups.setdefault(wanted, []).append(article)
+    return groups
+
+
+def build_stories(articles: Iterable[Article], tuning: Tuning = Tuning()) -> Stories:
+    """Every story with two or more articles, or named by hand in front matter."""
+    ordered = sorted(articles, key=_chronological)
+    named = {override(a) for a in ordered} - {None, NO_STORY}
+    stories: list[Story] = []
+    for slug, members in _groups_by_slug(ordered, tuning).items():
+        if len(members) < 2 and slug not in named:
+            continue
+        members = sorted(members, key=_chronological)
+        stories.append(Story(slug, members[0].title, tuple(members)))
+    stories.sort(key=lambda s: (_chronological(s.articles[0]), s.slug))
+    index = {a.id: story for story in stories for a in story.articles}
+    return Stories(tuple(stories), MappingProxyType(index))
+
+
+def home_items(articles: Sequence[Article], stories: Stories) -> tuple[Article, ...]:
+    """A list with each multi-source story shown once, at its newest article's place."""
+    seen: set[str] = set()
+    items: list[Article] = []
+    for article in articles:
+        story = stories.of(article)
+        if story is not None and story.multi_source:
+            if story.slug in seen:
+                continue
+            seen.add(story.slug)
+        items.append(article)
+    return tuple(items)
+
+
+# --- details only one source has ---------------------------------------------------------------
+
+_TOKEN = re.compile(r"[^\W\d_][\w’'-]*")
+_CONNECTORS = frozenset({"of", "de", "da", "del", "von", "van", "der", "al", "bin", "du", "la"})
+_NAME_GAP = re.compile(r"[ \t]+|[ \t]*-[ \t]*")
+_STARTERS = frozenset(
+    [
+        "the",
+        "a",
+        "an",
+        "in",
+        "on",
+        "at",
+        "as",
+        "and",
+        "but",
+        "or",
+        "if",
+        "for",
+        "of",
+        "to",
+        "by",
+        "from",
+        "with",
+        "after",
+        "before",
+        "prior",
+        "upon",
+        "according",
+        "this",
+        "that",
+        "these",
+        "those",
+        "his",
+        "her",
+        "its",
+        "their",
+        "our",
+        "while",
+        "when",
+        "where",
+        "however",
+        "also",
+        "then",
+        "there",
+        "it",
+        "he",
+        "she",
+        "they",
+        "we",
+        "mr",
+        "mrs",
+        "ms",
+        "dr",
+        "president",
+        "minister",
+    ]
+)
+_FIGURE = re.compile(
+    r"(?<![\w.,])(\d+(?:[.,]\d+)*)(?:\s*(%|per ?cent|million|billion|thousand|[^\W\d_]+))?"
+)
+_QUOTE = re.compile(r"“([^”]{12,400})”|\"([^\"\n]{12,400})\"|«([^»]{12,400})»")
+_MAX_DETAILS = 12
+
+
+@dataclass(frozen=True, slots=True)
+class SourceDetails:
+    """What one article of a story says that none of the others does."""
+
+    article: Article
+    names: tuple[str, ...] = ()
+    figures: tuple[str, ...] = ()
+    quotes: tuple[str, ...] = ()
+
+    @property
+    def empty(self) -> bool:
+        return not (self.names or self.figures or self.quotes)
+
+
+def _possessive(word: str) -> tuple[str, bool]:
+    for suffix in ("’s", "'s", "’", "'"):
+        if word.endswith(suffix):
+            return word.removesuffix(suffix), True
+    return word, False
+
+
+def _name_runs(text: str) -> Iterator[list[str]]:
+    """Runs of capitalised words joined by spaces, hyphens or a connector ("of", "de" …)."""
+    run: list[str] = []
+    pending: list[str] = []
+    end = -1
+    for match in _TOKEN.finditer(text):
+        word, possessive = _possessive(match.group())
+        contiguous = bool(run) and _NAME_GAP.fullmatch(text[end : match.start()]) is not None
+        end = match.end()
+        if word[:1].isupper():
+            if not contiguous:
+                yield from _flush(run)
+                run = []
+            run.extend(pending)
+            run.append(word)
+        elif contiguous and not pending and word in _CONNECTORS:
+            pending = [word]
+            continue
+        else:
+            yield from _flush(run)
+            run = []
+        pending = []
+        if possessive:
+            yield from _flush(run)
+            run = []
+    yield from _flush(run)
+
+
+def _flush(run: list[str]) -> Iterator[list[str]]:
+    if run:
+        yield list(run)
+
+
+def names(text: str) -> tuple[str, ...]:
+    """People, places and organisations: capitalised runs and acronyms, first seen first."""
+    found: dict[str, str] = {}
+    for run in _name_runs(text):
+        while run and (run[0].casefold() in _STARTERS or run[0].endswith(("ing", "ed", "ly"))):
+            run = run[1:]
+        if len(run) >= 2 or (len(run) == 1 and len(run[0]) > 1 and run[0].isupper()):
+            name = " ".join(run)
+            found.setdefault(name.casefold(), name)
+    return tuple(found.values())
+
+
+def figures(text: str) -> tuple[str, ...]:
+    """Numbers with a unit or a counted noun after them ("41 cars", "6.4 million")."""
+    found: dict[str, str] = {}
+    for match in _FIGURE.finditer(text):
+        number, unit = match.group(1), match.group(2)
+        if unit and unit[:1].islower() and unit not in _STOP:
+            found.setdefault(number, f"{number} {unit}")
+    return tuple(found.values())
+
+
+def quotes(text: str) -> tuple[str, ...]:
+    """Quoted passages of three words or more."""
+    found: dict[str, str] = {}
+    for match in _QUOTE.finditer(text):
+        quote = " ".join(next(g for g in match.groups() if g).split())
+        if len(quote.split()) >= 3:
+            found.setdefault(quote.casefold(), quote)
+    return tuple(found.values())
+
+
+def _numbers_in(text: str) -> set[str]:
+    return {m.group(1) for m in _FIGURE.finditer(text)}
+
+
+def _only_here(article: Article, others: Sequence[Article]) -> SourceDetails:
+    text = "\n".join(part for part in (article.standfirst or "", article.body))
+    rest = "\n".join(article_text(a) for a in others)
+    folded, numbers = rest.casefold(), _numbers_in(rest)
+    own_names = [n for n in names(text) if n.casefold() not in folded]
+    own_figures = [f for f in figures(text) if f.split(" ")[0] not in numbers]
+    own_quotes = [q for q in quotes(text) if q.casefold() not in folded]
+    return SourceDetails(
+        article,
+        tuple(own_names[:_MAX_DETAILS]),
+        tuple(own_figures[:_MAX_DETAILS]),
+        tuple(own_quotes[:_MAX_DETAILS]),
+    )
+
+
+def unique_details(story: Story) -> tuple[SourceDetails, ...]:
+    """For each article of a story: the names, figures and quotes no other article has."""
+    if not story.multi_source:
+        return ()
+    return tuple(
+        _only_here(article, [a for a in story.articles if a.id != article.id])
+        for article in story.articles
+    )

@@ -1,0 +1,249 @@
+"""Story detection: the seeds are one story, different events never merge, overrides win."""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import random
+import shutil
+from pathlib import Path
+
+import pytest
+
+from sitegen.config import Project, Settings
+from sitegen.importer import import_paths
+from sitegen.model import Article
+from sitegen.site import load_articles
+from sitegen.stories import (
+    Tuning,
+    build_stories,
+    candidate_pairs,
+    feature_sets,
+    home_items,
+    signatures,
+    unique_details,
+)
+from tests.conftest import SAMPLES
+
+REPO = Path(__file__).resolve().parent.parent
+SEED_ARTICLES = REPO / "content" / "articles"
+NOVAYA = "putin-arrives-in-north-korea-on-first-state-visit-for-over-20-years"
+IRNA = "russian-president-vladimir-putin-arrives-in-north-korea-for-official-visit"
+
+_COMMON = [
+    "government",
+    "officials",
+    "police",
+    "city",
+    "council",
+    "minister",
+    "report",
+    "statement",
+    "people",
+    "residents",
+    "local",
+    "national",
+    "public",
+    "announced",
+    "percent",
+    "million",
+    "spokesperson",
+    "election",
+    "budget",
+    "plans",
+    "meeting",
+    "week",
+    "region",
+    "agency",
+    "office",
+    "service",
+    "health",
+    "school",
+    "hospital",
+    "company",
+    "market",
+    "workers",
+    "prices",
+    "costs",
+    "support",
+    "decision",
+    "court",
+    "law",
+    "members",
+    "country",
+    "capital",
+    "president",
+]
+
+
+def _pseudo_words(rng: random.Random, count: int) -> list[str]:
+    syllables = ["ka", "lo", "mi", "ra", "ven", "tor", "sel", "dun", "fra", "qui", "bel", "nor"]
+    return ["".join(rng.choice(syllables) for _ in range(rng.randint(2, 4))) for _ in range(count)]
+
+
+def generated_events(count: int, seed: int = 7, day: dt.date = dt.date(2024, 3, 1)):
+    """`count` articles about `count` different events, all published within three days."""
+    rng = random.Random(seed)
+    vocabulary = sorted(set(_pseudo_words(rng, 6000)))
+    articles = []
+    for n in range(count):
+        topic = rng.sample(vocabulary, 60)
+        words = [rng.choice(topic if rng.random() < 0.6 else _COMMON) for _ in range(160)]
+        articles.append(
+            Article(
+                id=f"tag:gen,2024:{n}",
+                title=" ".join(topic[:6]).capitalize(),
+                slug=f"gen-{n:05d}",
+                body=" ".join(words) + ".",
+                date=day + dt.timedelta(days=n % 4),
+            )
+        )
+    return articles
+
+
+def retold(article: Article, n: int, seed: int) -> Article:
+    """The same event written again by another outlet: same facts, other sentences."""
+    rng = random.Random(seed)
+    words = article.body.rstrip(".").split()
+    body = " ".join(rng.choice(words) for _ in range(len(words)))
+    return dataclasses.replace(
+        article, id=f"{article.id}-retold-{n}", slug=f"{article.slug}-retold-{n}", body=body + "."
+    )
+
+
+@pytest.fixture(scope="module")
+def seeds() -> tuple[Article, ...]:
+    return load_articles(SEED_ARTICLES).articles
+
+
+@pytest.fixture(scope="module")
+def samples(tmp_path_factory) -> tuple[Article, ...]:
+    root = tmp_path_factory.mktemp("samples-site")
+    (root / "content" / "articles").mkdir(parents=True)
+    project = Project(root)
+    folder = root / "raw"
+    shutil.copytree(SAMPLES / "articles", folder)
+    import_paths(project, Settings(), [folder])
+    loaded = load_articles(project.articles)
+    assert len(loaded.articles) == len(list((SAMPLES / "articles").glob("*.txt")))
+    return loaded.articles
+
+
+def _groups(articles) -> list[list[str]]:
+    return [[a.slug for a in story.articles] for story in build_stories(articles).all]
+
+
+def test_the_two_seeds_are_one_story_named_after_the_earliest(seeds):
+    stories = build_stories(seeds)
+    assert len(stories.all) == 1
+    story = stories.all[0]
+    assert {a.slug for a in story.articles} == {NOVAYA, IRNA}
+    assert story.slug == NOVAYA  # same day: the slug breaks the tie
+    assert story.title == story.articles[0].title
+    assert story.first == story.last == dt.date(2024, 6, 19)
+    assert {a.slug for a in stories.others(story.articles[0])} == {story.articles[1].slug}
+
+
+def test_samples_are_not_merged_with_each_other_or_the_seeds(seeds, samples):
+    assert _groups(list(samples)) == []
+    assert _groups([*seeds, *samples]) == [[NOVAYA, IRNA]]
+
+
+def test_samples_stay_apart_even_on_the_same_day(samples):
+    same_day = [dataclasses.replace(a, date=dt.date(2025, 1, 1)) for a in samples]
+    assert _groups(same_day) == []
+
+
+def test_generated_different_events_are_not_merged():
+    assert _groups(generated_events(400)) == []
+
+
+def test_generated_retellings_of_one_event_are_grouped():
+    events = generated_events(60)
+    copies = [retold(a, 1, seed=n) for n, a in enumerate(events[:20])]
+    groups = _groups(events + copies)
+    assert sorted(groups) == sorted([[a.slug, f"{a.slug}-retold-1"] for a in events[:20]])
+
+
+def test_lsh_keeps_comparisons_far_below_all_pairs():
+    events = generated_events(600)
+    tuning = Tuning()
+    rows = signatures(feature_sets(events, tuning), tuning)
+    days = [a.date.toordinal() for a in events]
+    pairs = candidate_pairs(rows, days, tuning)
+    assert len(pairs) < 0.05 * len(events) * (len(events) - 1) / 2
+
+
+def test_a_date_window_separates_the_same_text_weeks_apart(seeds):
+    later = dataclasses.replace(seeds[1], date=dt.date(2024, 7, 19))
+    assert _groups([seeds[0], later]) == []
+    undated = dataclasses.replace(seeds[1], date=None)
+    assert len(_groups([seeds[0], undated])) == 1  # undated: compared by text alone
+
+
+def test_story_none_keeps_an_article_alone(seeds):
+    alone = [dataclasses.replace(seeds[0], story="none"), seeds[1]]
+    assert _groups(alone) == []
+    assert _groups([dataclasses.replace(a, story="None") for a in seeds]) == []
+
+
+def test_story_slug_joins_a_detected_story(seeds, samples):
+    ferry = next(a for a in samples if "ferry" in a.slug)
+    joined = dataclasses.replace(ferry, story=NOVAYA)
+    groups = _groups([*seeds, joined])
+    assert len(groups) == 1 and set(groups[0]) == {NOVAYA, IRNA, ferry.slug}
+
+
+def test_story_slug_groups_articles_detection_would_keep_apart(samples):
+    named = [dataclasses.replace(a, story="Nordic Round-up") for a in samples[:2]]
+    stories = build_stories([*named, *samples[2:]])
+    assert [s.slug for s in stories.all] == ["nordic-round-up"]
+    assert {a.slug for a in stories.all[0].articles} == {a.slug for a in samples[:2]}
+
+
+def test_a_story_named_by_hand_exists_with_one_article(samples):
+    stories = build_stories([dataclasses.replace(samples[0], story="solo")])
+    assert [(s.slug, s.multi_source) for s in stories.all] == [("solo", False)]
+
+
+def test_detection_is_deterministic_whatever_the_input_order(seeds, samples):
+    events = generated_events(80)
+    everything = [*seeds, *samples, *events, *(retold(a, 2, n) for n, a in enumerate(events[:9]))]
+    first = build_stories(everything)
+    shuffled = list(everything)
+    random.Random(3).shuffle(shuffled)
+    again = build_stories(shuffled)
+    assert first.all == again.all
+    assert len(first.all) == 10
+
+
+def test_details_only_in_one_source(seeds):
+    story = build_stories(seeds).all[0]
+    details = {d.article.slug: d for d in unique_details(story)}
+    novaya, irna = details[NOVAYA], details[IRNA]
+    assert "NATO General Secretary Jens Stoltenberg" in novaya.names
+    assert "sacred war of all Russian citizens" in novaya.quotes
+    assert "Foreign Minister Sergei Lavrov" in irna.names
+    assert "the most important and sensitive issues" in irna.quotes
+    shared = set(novaya.names) & set(irna.names)
+    assert not shared
+    assert not any("Kim Jong Un" in name for name in novaya.names + irna.names)
+
+
+def test_figures_with_units_only_in_one_source():
+    base = Article(
+        id="a", title="Ferry", slug="a", body="The ferry carried 41 cars and 150 people."
+    )
+    other = dataclasses.replace(base, id="b", slug="b", body="It carried 150 people, 6.4 million.")
+    story = build_stories([dataclasses.replace(a, story="ferry") for a in (base, other)]).all[0]
+    details = {d.article.slug: d for d in unique_details(story)}
+    assert details["a"].figures == ("41 cars",)
+    assert details["b"].figures == ("6.4 million",)
+
+
+def test_home_shows_a_story_once_at_its_newest_article(seeds, samples):
+    everything = [*samples, *seeds]
+    stories = build_stories(everything)
+    items = home_items(everything, stories)
+    assert len(items) == len(everything) - 1
+    assert [a.slug for a in items if a.slug in (NOVAYA, IRNA)] == [everything[-2].slug]
