@@ -18,10 +18,10 @@ from typing import Literal
 from sitegen.errors import RefusedInput
 from sitegen.ingest.cites import CiteFinder
 from sitegen.ingest.credits import CreditReader
+from sitegen.ingest.dateline import DatelineReader, join_dateline_lines
 from sitegen.ingest.dates import DateLine, DateReader
 from sitegen.ingest.knowledge import Knowledge
 from sitegen.ingest.lines import (
-    AnyOf,
     LineRules,
     ends_sentence,
     is_prose,
@@ -31,22 +31,18 @@ from sitegen.ingest.lines import (
     strip_tags,
 )
 from sitegen.ingest.normalise import normalise
+from sitegen.ingest.publisher import (
+    PublisherReader,
+    has_copyright_mark,
+    names_outlet,
+    same_name,
+)
 from sitegen.model import Photo
 
 BlockKind = Literal["paragraph", "subheading", "list"]
 
 MAX_TITLE_CHARS = 300
 _HEADER_SCAN = 80
-_LEGAL_SUFFIX = re.compile(
-    r",?\s+(?:ltd\.?|limited|gmbh(?:\s*&\s*co\.?\s*kg)?|inc\.?|llc|plc|ag|s\.?a\.?s?|sas|sarl|bv|oy|ab|as)$",
-    re.IGNORECASE,
-)
-_COPYRIGHT = re.compile(
-    r"(?:©|\(c\)|copyright\b)\s*(?:©\s*)?(?:(?:19|20)\d\d(?:\s*[-–]\s*(?:19|20)\d\d)?\s*,?\s*)?"
-    r"(?P<name>[^.|·•,;:]+(?:\.(?:com|de|fr|co\.uk|org|net|ru|eu)\b)?)",
-    re.IGNORECASE,
-)
-_TRAILING_YEAR = re.compile(r"\s*,?\s*(?:19|20)\d\d$")
 _BBC_SOURCE = re.compile(r"^(?:image|media) source,\s*(?P<credit>.+)$", re.IGNORECASE)
 _BBC_CAPTION = re.compile(r"^(?:image|media) caption,\s*(?P<caption>.+)$", re.IGNORECASE)
 _QUOTES = "\"“”„«»‘’'"
@@ -142,81 +138,14 @@ class Extractor:
         self.dates = DateReader(knowledge)
         self.credits = CreditReader(knowledge)
         self.cites = CiteFinder(knowledge)
-        self._dateline = self._dateline_pattern()
-        self._outlet_names = {
-            _bare_name(spelling): outlet.name
-            for outlet in knowledge.outlets
-            for spelling in (outlet.name, *outlet.owners)
-        }
+        self.datelines = DatelineReader(knowledge, self.dates)
+        self.publishers = PublisherReader(knowledge, self.credits)
         labels = "|".join(re.escape(label) for label in knowledge.source_labels)
         self._source_line = re.compile(rf"^(?:{labels})\s*:\s*(?P<names>.+)$", re.IGNORECASE)
-        self._fingerprints = [
-            (AnyOf(outlet.patterns), outlet.name) for outlet in knowledge.outlets if outlet.patterns
-        ]
         # Each line is judged by several phases; judge it once.
         self._date_lines = functools.lru_cache(maxsize=4096)(self._date_lines)
         self._photo = functools.lru_cache(maxsize=4096)(self._photo)
         self._is_header_noise = functools.lru_cache(maxsize=4096)(self._is_header_noise)
-        self._place_words = r"[A-ZÀ-ÞĀ-ſА-ЯЁ][\w'’.-]*(?:[ -][\w'’.-]+){0,3}"
-        self._self_description = re.compile(
-            r"(?:^|[.!?]\s+)(?P<name>[A-ZÀ-Þ][^.!?]{1,60}?)\s+(?:"
-            + "|".join(p.pattern for p in knowledge.self_descriptions)
-            + ")",
-            re.IGNORECASE,
-        )
-
-    # --- the dateline --------------------------------------------------------------------------
-
-    def _dateline_pattern(self) -> re.Pattern[str]:
-        particles = "|".join(sorted(self.knowledge.place_particles))
-        word = r"[A-ZÀ-ÞĀ-ſА-ЯЁ][\w'’.-]*"
-        place = rf"{word}(?:[ -](?:(?:{particles})[ -])?{word}){{0,3}}"
-        return re.compile(
-            rf"^(?P<place>{place})(?P<middle>,[^()—–]{{1,60}}?)?"
-            rf"\s*(?:\((?P<agency>[^()]{{1,40}})\))?"
-            rf"\s*(?:[—–]|--?)\s+(?=\S)"
-        )
-
-    def dateline(self, paragraph: str) -> tuple[str | None, dt.date | None, str | None, int]:
-        """(place, date, agency, length of the dateline prefix) of a first body paragraph.
-
-        Forms: 'Hamburg (dpa) -', 'POTES, Spain —', 'Pyongyang, June 19, 2024 —',
-        'LONDON, June 19 (Reuters) -'. A date without a year is allowed but not used.
-        """
-        match = self._dateline.match(paragraph[:160])
-        if match is None:
-            return None, None, None, 0
-        place, region, day = match.group("place"), "", None
-        middle = (match.group("middle") or "").strip(" ,")
-        if middle:
-            found = self.dates.find(middle)
-            if found:
-                day = found[0].day
-                middle = (middle[: found[0].start] + middle[found[0].end :]).strip(" ,")
-            if middle and _partial_date(middle, self.knowledge.months):
-                middle = ""
-            if middle and not re.fullmatch(rf"{self._place_words}", middle):
-                return None, None, None, 0
-            region = middle
-        agency = match.group("agency")
-        if region and not agency:  # CNN prints "Athens, Greece CNN —": the outlet ends the place
-            words = region.split()
-            if len(words) > 1 and self.knowledge.canonical_source(words[-1]):
-                region, agency = " ".join(words[:-1]), words[-1]
-        name = f"{place}, {region}" if region else place
-        if letter_word_count(name) > 6:
-            return None, None, None, 0
-        if agency and not self._is_agency_mark(agency):
-            agency = None  # "Lyon (Rhône) –": a region in brackets, not a wire
-        return name, day, agency, match.end()
-
-    def _is_agency_mark(self, text: str) -> bool:
-        """'(dpa)', '(Reuters)', '(AFP/AP)', '(NNA)': known, or a short all-caps/lowercase tag."""
-        parts = [p.strip() for p in re.split(r"[/,]", text) if p.strip()]
-        return bool(parts) and all(
-            self.knowledge.canonical_source(p) or (len(p) <= 12 and (p.isupper() or p.islower()))
-            for p in parts
-        )
 
     # --- per-line helpers ----------------------------------------------------------------------
 
@@ -225,14 +154,8 @@ class Extractor:
             return []
         return self.dates.date_line(line)
 
-    def _masthead_name(self, line: str) -> str | None:
-        """The outlet a masthead-like line names (a known outlet, owner or agency), or None."""
-        if len(line) > 80:
-            return None
-        return self._outlet_names.get(_bare_name(line)) or self.knowledge.canonical_source(line)
-
     def _is_source_name(self, line: str) -> bool:
-        return self._masthead_name(line) is not None
+        return self.publishers.masthead_name(line) is not None
 
     def _photo(self, line: str) -> Photo | None:
         split = self.credits.split(line)
@@ -252,7 +175,7 @@ class Extractor:
             or list_item(line) is not None
             or line.startswith(("@", "http://", "https://", "www."))
             or line.endswith(":")
-            or (masthead is not None and _names_outlet(line, masthead))
+            or (masthead is not None and names_outlet(line, masthead))
             or self._is_source_name(line)
             or len(_GLUED_WORDS.findall(line)) >= 2
             or self._photo(line) is not None
@@ -300,7 +223,7 @@ class Extractor:
             return []
         run = 0
         for line in reversed(header):
-            if masthead is not None and _same_name(line, masthead):
+            if masthead is not None and same_name(line, masthead):
                 continue
             if self.rules.is_boilerplate(line) or not self._is_label(line, masthead):
                 break
@@ -314,7 +237,7 @@ class Extractor:
             and not ends_sentence(line)
             and not self.rules.is_boilerplate(line)
             and not self._date_lines(line)
-            and not (masthead is not None and _same_name(line, masthead))
+            and not (masthead is not None and same_name(line, masthead))
             and line.casefold() not in self.knowledge.home_labels
         )
 
@@ -327,7 +250,7 @@ class Extractor:
     def _standfirst_fits(self, page: _Page, i: int, seen_meta_before: bool) -> bool:
         line = page.lines[i]
         count = letter_word_count(line)
-        if count < 6 or count > 90 or list_item(line) or self.dateline(line)[0]:
+        if count < 6 or count > 90 or list_item(line) or self.datelines.read(line)[0]:
             return False
         if self.rules.is_footer_marker(line):
             return False
@@ -341,7 +264,7 @@ class Extractor:
             or self.rules.byline_names(nxt) is not None
             or self._photo(nxt) is not None
             or _BBC_SOURCE.match(nxt)
-            or self.dateline(nxt)[0]
+            or self.datelines.read(nxt)[0]
             or looks_like_name(nxt)
         ):
             return True
@@ -383,7 +306,7 @@ class Extractor:
                 rules.is_boilerplate(line)
                 or line.startswith("@")
                 or self._is_source_name(line.split(",")[0])
-                or (masthead and _names_outlet(line, masthead))
+                or (masthead and names_outlet(line, masthead))
             ):
                 pass
             elif (
@@ -439,7 +362,7 @@ class Extractor:
             if (
                 credit is not None
                 and not credit.caption
-                and not _has_copyright_mark(line)
+                and not has_copyright_mark(line)
                 and previous is not None
                 and not self.rules.is_footer_marker(previous)
                 and self.credits.split(previous) is None
@@ -590,67 +513,6 @@ class Extractor:
 
     # --- fields --------------------------------------------------------------------------------
 
-    def _fingerprint(self, lines: list[str]) -> str | None:
-        """The outlet whose fingerprint (data) appears in the paste."""
-        for line in lines:
-            if len(line) <= 400:
-                for matches, name in self._fingerprints:
-                    if matches(line):
-                        return name
-        return None
-
-    def _publisher(
-        self, lines: list[str], page: _Page, footer: list[str], fingerprint: str | None
-    ) -> str | None:
-        if fingerprint:
-            return fingerprint
-        if page.publisher_hint:
-            return page.publisher_hint
-        if name := self._site_copyright(lines):
-            return name
-        for line in footer:
-            if match := self._self_description.search(line):
-                return match.group("name").strip()
-        for line in lines[: page.title_index]:
-            if name := self._masthead_name(line):
-                return name
-        return None
-
-    def _site_copyright(self, lines: list[str]) -> str | None:
-        """The site's own copyright line: the lowest one that is not a photo credit or a wire's."""
-        for line in reversed(lines):
-            if (name := self._copyright_name(line)) and not self._is_photo_credit(line):
-                return name
-        return None
-
-    def _is_photo_credit(self, line: str) -> bool:
-        """'A meter in Berlin © Jens Kalaene/dpa' is a photo; '© 2025 The Herald' is not."""
-        split = self.credits.split(line)
-        return (
-            split is not None
-            and letter_word_count(split.caption) >= 3
-            and not re.search(r"[·|•]", split.caption)
-            and not re.match(r"(?:19|20)\d\d\b", split.credit)
-        )
-
-    def _copyright_name(self, line: str) -> str | None:
-        if len(line) > 400 or not _has_copyright_mark(line):
-            return None
-        match = _COPYRIGHT.search(line)
-        if match is None:
-            return None
-        name = _TRAILING_YEAR.sub("", match.group("name").strip())
-        name = re.split(r"\s+(?:all rights|alle rechte|tous droits)", name, flags=re.I)[0]
-        name = _LEGAL_SUFFIX.sub("", name.strip()).strip(" -–—")
-        if not name or not name[0].isupper() or len(name.split()) > 6:
-            return None
-        if self.knowledge.canonical_source(name) and not self._is_outlet_only(name):
-            return None  # a wire agency's copyright on a story it supplied
-        return self._outlet_names.get(_bare_name(name), name)
-
-    def _is_outlet_only(self, name: str) -> bool:
-        return any(_same_name(name, o.name) for o in self.knowledge.outlets)
-
     def _date(self, page: _Page, place_date: dt.date | None) -> tuple:
         published = [d for d, _ in page.dates if d.kind == "published"]
         updated = [d for d, _ in page.dates if d.kind == "updated"]
@@ -685,7 +547,7 @@ class Extractor:
         """Read one decoded article; raise RefusedInput when it is not an article."""
         text = normalise(text)
         lines = self._join_credit_lines(
-            _join_dateline_lines([line for line in text.split("\n") if line])
+            join_dateline_lines([line for line in text.split("\n") if line])
         )
         if not lines:
             raise RefusedInput("no text (only whitespace)", path)
@@ -695,8 +557,8 @@ class Extractor:
                 path,
             )
         page = _Page(lines)
-        fingerprint = self._fingerprint(lines)
-        copyright_name = fingerprint or self._site_copyright(lines)
+        fingerprint = self.publishers.fingerprint(lines)
+        copyright_name = fingerprint or self.publishers.site_copyright(lines)
         page.title_index = self._title_index(lines, copyright_name)
         title = lines[page.title_index]
         sections = self._sections(lines, page.title_index, copyright_name)
@@ -720,9 +582,15 @@ class Extractor:
                     page.dates.append((found, "text"))
 
         first = next(b.text for b in blocks if b.kind == "paragraph")
-        place, place_date, agency, _ = self.dateline(first)
+        place, place_date, agency, _ = self.datelines.read(first)
         when, source, updated = self._date(page, place_date)
-        publisher = self._publisher(lines, page, lines[footer_at:], fingerprint)
+        publisher = self.publishers.publisher(
+            lines,
+            header=lines[: page.title_index],
+            footer=lines[footer_at:],
+            fingerprint=fingerprint,
+            published_in=page.publisher_hint,
+        )
         exclude = {publisher} if publisher else set()
         agencies = tuple(
             name
@@ -748,17 +616,6 @@ class Extractor:
         )
 
 
-def _same_name(a: str, b: str) -> bool:
-    """Equal names, ignoring case and a leading "The"."""
-    return _bare_name(a) == _bare_name(b)
-
-
-@functools.lru_cache(maxsize=4096)
-def _bare_name(name: str) -> str:
-    name = name.casefold().strip()
-    return name[4:] if name.startswith("the ") else name
-
-
 def _without_author_bio(blocks: list[BodyBlock], authors: list[str]) -> list[BodyBlock]:
     """Drop a closing 'Jane Doe reports on Spain from Madrid.': the author's bio, not the story."""
     while (
@@ -771,48 +628,9 @@ def _without_author_bio(blocks: list[BodyBlock], authors: list[str]) -> list[Bod
     return blocks
 
 
-_DANGLING_DASH = re.compile(r"\s(?:[—–]|--?)$")
-
-
-def _join_dateline_lines(lines: list[str]) -> list[str]:
-    """'Athens, Greece CNN —' printed on a line of its own belongs to the next paragraph."""
-    joined: list[str] = []
-    i = 0
-    while i < len(lines):
-        line = lines[i]
-        if (
-            i + 1 < len(lines)
-            and len(line) <= 60
-            and _DANGLING_DASH.search(line)
-            and line[:1].isupper()
-        ):
-            joined.append(f"{line} {lines[i + 1]}")
-            i += 2
-            continue
-        joined.append(line)
-        i += 1
-    return joined
-
-
-def _has_copyright_mark(line: str) -> bool:
-    return "©" in line or "opyright" in line or "OPYRIGHT" in line or "(c)" in line.lower()
-
-
-def _names_outlet(line: str, outlet: str) -> bool:
-    """A short line that is, or contains, the outlet's name: a masthead or a home link."""
-    name = outlet.casefold().removeprefix("the ")
-    return _same_name(line, outlet) or (len(line.split()) <= 8 and name in line.casefold())
-
-
 def _sentence_count(line: str) -> int:
     return len(re.findall(r"[.!?](?:\s+[A-ZÀ-Þ\"“]|$)", line))
 
 
 def _label_case(label: str) -> str:
     return label.title() if label.isupper() and len(label) > 3 else label
-
-
-def _partial_date(text: str, months: dict[str, int]) -> bool:
-    """'June 19', '19 juin': a date without a year, allowed inside a dateline but not used."""
-    tokens = re.findall(r"[^\W\d_]+", text.casefold())
-    return bool(tokens) and all(t in months for t in tokens) and any(c.isdigit() for c in text)
