@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import email.utils
 import json
 import subprocess
 import sys
@@ -277,3 +278,42 @@ def test_import_with_url_links_the_original_end_to_end(tmp_path: Path) -> None:
     assert line.xpath("a/@href") == [url]
     assert jsonld(doc)["isBasedOn"]["url"] == url
     assert robots(doc) == "noindex"
+
+
+def test_seed_without_publisher_says_its_source_is_not_identified(tmp_path: Path) -> None:
+    root = tmp_path / "site"
+    (root / "content" / "articles").mkdir(parents=True)
+    seed = sorted(SEEDS.glob("000_*.txt"))[0]
+    run = subprocess.run(
+        [sys.executable, "-m", "sitegen", "import", "--root", str(root), str(seed)],
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=120,
+    )
+    assert run.returncode == 0, run.stderr
+    [markdown] = (root / "content" / "articles").glob("*.md")
+    result = build(Project(root))
+    assert result.ok, [str(e) for e in result.errors]
+    doc = page(result.output, f"articles/{markdown.stem}/index.html")
+    assert doc.xpath('string(//p[@class="republished"])') == "Source not identified"
+    assert robots(doc) == "noindex"
+
+
+def test_every_rss_feed_follows_rss_2_rules(default_site: Path) -> None:
+    feeds = sorted(default_site.rglob("rss.xml"))
+    assert len(feeds) >= 3
+    for path in feeds:
+        channel = ET.parse(path).getroot().find("channel")
+        assert channel is not None, path
+        for name in ("title", "link", "description"):
+            assert (channel.findtext(name) or "").strip(), (path, name)
+        for item in channel.findall("item"):
+            assert item.findtext("title") and item.findtext("description"), path
+            guid = item.find("guid")
+            assert guid is not None and guid.get("isPermaLink") == "false", path
+            assert email.utils.parsedate_to_datetime(item.findtext("pubDate") or "").tzinfo, path
+            # RSS <author> is an e-mail address; names belong in dc:creator.
+            assert item.find("author") is None, path
+        parsed = feedparser.parse(path.read_bytes())
+        assert not parsed.bozo, (path, parsed.get("bozo_exception"))
