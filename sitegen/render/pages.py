@@ -315,7 +315,7 @@ class SiteRenderer:
         for article in self.site.articles:
             if self._noindex(article):
                 continue
-            lastmod = self._iso(article.updated or article.date)
+            lastmod = self._iso(self._modified(article) or article.date)
             yield SitemapEntry(self.abs_url(article_path(article)), lastmod)
 
     def _news(self) -> list[NewsEntry]:

@@ -317,3 +317,14 @@ def test_every_rss_feed_follows_rss_2_rules(default_site: Path) -> None:
             assert item.find("author") is None, path
         parsed = feedparser.parse(path.read_bytes())
         assert not parsed.bozo, (path, parsed.get("bozo_exception"))
+
+
+def test_sitemap_lastmod_follows_the_latest_correction(tmp_path: Path) -> None:
+    fix = Correction(dt.datetime(2024, 6, 22, 7, 0, tzinfo=dt.UTC), "Fixed.")
+    own = dataclasses.replace(ORIGINAL, updated=dt.date(2024, 6, 20), corrections=(fix,))
+    public = site(tmp_path, [own])
+    root = ET.parse(public / "sitemap.xml").getroot()
+    lastmods = {
+        url.findtext(f"{SM}loc"): url.findtext(f"{SM}lastmod") for url in root.iter(f"{SM}url")
+    }
+    assert lastmods[BASE + "articles/our-own/"] == "2024-06-22T07:00:00+00:00"
