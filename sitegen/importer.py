@@ -21,8 +21,6 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from slugify import slugify
-
 from sitegen.config import Project, Settings
 from sitegen.content import dump_article, is_pristine, load_article
 from sitegen.errors import ContentError, RefusedInput, SitegenError
@@ -31,8 +29,8 @@ from sitegen.ingest.decode import decode
 from sitegen.ingest.markdown_body import blocks_to_markdown
 from sitegen.ingest.normalise import fingerprint_text
 from sitegen.model import Article, Dateline, Source, calendar_date
+from sitegen.slugs import MAX_SLUG_LENGTH, make_slug
 
-MAX_SLUG_LENGTH = 80
 RAW_SUFFIXES = (".txt", ".text")
 _EDITOR_DEBRIS = ("~", ".swp", ".swx", ".tmp", ".part")
 
@@ -86,12 +84,6 @@ def source_name(project: Project, path: Path) -> str:
         return path.resolve().relative_to(project.content.resolve()).as_posix()
     except ValueError:
         return path.name
-
-
-def make_slug(title: str, fallback: str) -> str:
-    """ASCII, lowercase, hyphenated, at most MAX_SLUG_LENGTH characters, never empty."""
-    slug = slugify(title, max_length=MAX_SLUG_LENGTH, word_boundary=True, save_order=True)
-    return slug or f"article-{fallback[:12]}"
 
 
 def make_id(authority: str, minted: dt.date, fingerprint: str) -> str:
@@ -218,7 +210,9 @@ class _Run:
         else:
             minted = calendar_date(extraction.date) or dt.date.today()
             article_id = make_id(self.settings.authority, minted, fingerprint)
-            slug = self.unique_slug(make_slug(extraction.title, fingerprint))
+            slug = self.unique_slug(
+                make_slug(extraction.title, prefix="article", digest=fingerprint)
+            )
             url = self.url
         source = Source(name, sha, fingerprint, encoding, url)
         article = to_article(extraction, article_id=article_id, slug=slug, source=source)

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
-import hashlib
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -17,11 +16,10 @@ from pathlib import Path
 from typing import Literal, TypeVar
 from zoneinfo import ZoneInfo
 
-from slugify import slugify
-
 from sitegen.content import read_article
 from sitegen.errors import ContentError
 from sitegen.model import Article, When, calendar_date
+from sitegen.slugs import SLUG, make_slug
 from sitegen.stories import Stories, build_stories
 
 _T = TypeVar("_T")
@@ -48,15 +46,7 @@ MONTH_NAMES = (
 )
 
 
-_SLUG = re.compile(r"[a-z0-9]+(?:[-_][a-z0-9]+)*")
-
-
-def make_slug(text: str) -> str:
-    """A URL-safe ASCII slug; text with nothing to transliterate gets a short stable hash."""
-    slug = slugify(text, max_length=80, word_boundary=True)
-    if slug:
-        return slug
-    return "t-" + hashlib.sha256(text.encode("utf-8")).hexdigest()[:10]
+_SLUG = SLUG
 
 
 def aware(when: When, zone: ZoneInfo) -> dt.datetime:

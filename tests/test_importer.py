@@ -11,7 +11,8 @@ import pytest
 
 from sitegen.config import Project, Settings
 from sitegen.content import is_pristine, read_article
-from sitegen.importer import import_paths, make_slug
+from sitegen.importer import import_paths
+from sitegen.slugs import make_slug
 from tests.conftest import BAD, SEEDS
 
 SEED_003 = "003_412e391d8da5d31e.txt"
@@ -153,8 +154,8 @@ def test_traversal_titles_stay_in_their_folder(site: Path) -> None:
 
 
 def test_slugs_are_bounded_unique_and_never_empty() -> None:
-    assert make_slug("🎉🏆", "abcdef123456789") == "article-abcdef123456"
-    assert len(make_slug("word " * 100, "x")) <= 80
+    assert make_slug("🎉🏆", prefix="article", digest="abcdef123456789") == "article-abcdef123456"
+    assert len(make_slug("word " * 100)) <= 80
 
 
 def test_cli_import_exit_codes_and_one_line_errors(site: Path) -> None:

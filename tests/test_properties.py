@@ -26,10 +26,11 @@ from sitegen.build import build_site
 from sitegen.config import Project
 from sitegen.content import dump_article, load_article
 from sitegen.errors import RefusedInput
-from sitegen.importer import MAX_SLUG_LENGTH, make_slug, to_article
+from sitegen.importer import to_article
 from sitegen.ingest import Extractor, load_knowledge
 from sitegen.ingest.decode import decode
 from sitegen.model import Article, Dateline, Photo, Source
+from sitegen.slugs import MAX_SLUG_LENGTH, make_slug
 
 EXTRACTOR = Extractor(load_knowledge())
 FAST = settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -132,7 +133,7 @@ SOURCES = st.builds(
 def test_extracted_article_round_trips_through_markdown(text: str, source: Source) -> None:
     extraction = _extract_or_none(text)
     assume(extraction is not None)
-    slug = make_slug(extraction.title, "0123456789abcdef")
+    slug = make_slug(extraction.title, prefix="article", digest="0123456789abcdef")
     article = to_article(
         extraction, article_id="tag:example.org,2025-01-01:article:abc", slug=slug, source=source
     )
@@ -146,7 +147,7 @@ def test_imported_markdown_is_a_fixed_point(text: str, source: Source) -> None:
     """Loading and dumping an imported `.md` again gives the same bytes and the same Article."""
     extraction = _extract_or_none(text)
     assume(extraction is not None)
-    slug = make_slug(extraction.title, "0123456789abcdef")
+    slug = make_slug(extraction.title, prefix="article", digest="0123456789abcdef")
     article = to_article(
         extraction, article_id="tag:example.org,2025-01-01:article:abc", slug=slug, source=source
     )
@@ -171,7 +172,7 @@ SLUG = re.compile(r"^[a-z0-9-]+$")
     st.text("0123456789abcdef", min_size=12, max_size=32),
 )
 def test_slugs_are_safe(title: str, fallback: str) -> None:
-    slug = make_slug(title, fallback)
+    slug = make_slug(title, prefix="article", digest=fallback)
     assert SLUG.match(slug), slug
     assert 0 < len(slug) <= MAX_SLUG_LENGTH
     assert slug not in (".", "..")
@@ -247,7 +248,7 @@ def articles(draw, n: int, clean: bool = True) -> Article:
     return Article(
         id=f"tag:example.org,2025-01-01:article:{n}",
         title=title,
-        slug=make_slug(title, f"{n:012d}") + f"-{n}",
+        slug=make_slug(title, prefix="article", digest=f"{n:012d}") + f"-{n}",
         body=draw(st.lists(line, min_size=1, max_size=6).map("\n\n".join)),
         date=draw(
             st.one_of(
@@ -339,7 +340,8 @@ def test_imported_arbitrary_text_builds_well_formed_site(texts: list[str]) -> No
         extraction = _extract_or_none(text)
         if extraction is None:
             continue
-        slug = f"{make_slug(extraction.title, f'{n:012d}')[:70]}-{n}"
+        base = make_slug(extraction.title, prefix="article", digest=f"{n:012d}")[:70]
+        slug = f"{base.rstrip('-')}-{n}"  # a cut slug may end in "-": never leave "--"
         source = Source(file=f"seeds/{n}.txt", encoding="utf-8")
         items.append(
             to_article(
