@@ -155,7 +155,8 @@ def test_atom_date_without_zone(site: Path) -> None:
 def test_atom_missing_self_and_entry_id(site: Path) -> None:
     feed = site / "public" / "sections" / "news" / "atom.xml"
     text = feed.read_text(encoding="utf-8")
-    text = re.sub(r'<link href="[^"]*" rel="self"/>', "", text)
+    text, removed = re.subn(r'<link [^>]*rel="self"[^>]*/>', "", text)
+    assert removed == 1  # the break really happened
     text = re.sub(r"(<entry>\s*)<id>[^<]*</id>", r"\1", text, count=1)
     feed.write_text(text, encoding="utf-8")
     output = break_and_check(site)
