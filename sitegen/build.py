@@ -12,10 +12,11 @@ changed at all (articles, theme, settings, sitegen itself) the published site is
 
 from __future__ import annotations
 
+import importlib.metadata
 import os
 import shutil
 import tempfile
-from collections.abc import Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -27,8 +28,9 @@ from sitegen.cache import BuildCache, default_workers, digest, folder_identity
 from sitegen.config import Project, Settings, load_settings
 from sitegen.errors import SitegenError
 from sitegen.fsswap import exchange
+from sitegen.model import Article
 from sitegen.render.markdown import MarkdownRenderer, drop_repeated_standfirst
-from sitegen.render.pages import SiteRenderer
+from sitegen.render.pages import FeedLink, Output, SiteRenderer
 from sitegen.render.templates import Theme, theme_folders
 from sitegen.site import Site, build_model, load_articles
 
@@ -130,8 +132,10 @@ def _build(
         theme.env.bytecode_cache = _bytecode_cache(project)
         theme.check()
         site = build_model(loaded.articles, settings.timezone)
-        renderer = _CachedRenderer(site, settings, theme, _bodies(site, cache))
-        counts = _write(renderer, output, cache)
+        previous = _published_hashes(cache, output)
+        reuse = _FeedReuse(output, previous, cache.feed_keys() if previous else {}, _code_salt())
+        renderer = _CachedRenderer(site, settings, theme, _bodies(site, cache), reuse)
+        counts = _write(renderer, output, cache, previous)
     except SitegenError as error:
         return BuildResult(output, (*errors, error), tuple(warnings), len(loaded.articles))
     pages, feeds, files = counts
@@ -216,12 +220,79 @@ class _CachedMarkdown:
         return self._fallback.render(text)
 
 
-class _CachedRenderer(SiteRenderer):
-    """The site renderer with article bodies taken from the build cache."""
+def _code_salt() -> str:
+    """What a feed's bytes depend on besides its inputs: the code that renders it."""
+    code = sorted(Path(sitegen.__file__).parent.rglob("*.py"))
+    parts = [sitegen.__version__, *(importlib.metadata.version(d) for d in ("feedgen", "lxml"))]
+    return digest(*parts, *(f"{path}\0{digest(path.read_bytes())}" for path in code))
 
-    def __init__(self, site: Site, settings: Settings, theme: Theme, bodies: Mapping[str, str]):
+
+class _FeedReuse:
+    """Feeds whose inputs are the same as in the published site are read back from it."""
+
+    def __init__(
+        self, published: Path, hashes: Mapping[str, str], keys: Mapping[str, str], salt: str
+    ):
+        self._published = published
+        self._hashes = hashes
+        self._old_keys = keys
+        self._salt = salt
+        self._items: dict[str, str] = {}
+        self.keys: dict[str, str] = {}  # this build's feeds: path -> key
+
+    def key(
+        self, renderer: SiteRenderer, parts: tuple[str, ...], articles: Iterable[Article]
+    ) -> str:
+        """A hash of everything the feed is made of: every listed article's feed entry included."""
+        items = [self._item(renderer, article) for article in articles]
+        return digest(self._salt, repr(renderer.settings), *parts, *items)
+
+    def _item(self, renderer: SiteRenderer, article: Article) -> str:
+        found = self._items.get(article.id)
+        if found is None:
+            item = renderer.feed_items.get(article.id)
+            found = digest(article.id, repr(item) if item is not None else repr(article))
+            self._items[article.id] = found
+        return found
+
+    def read(self, path: str, key: str) -> bytes | None:
+        """The published bytes of `path` when they were made from the same inputs, else None."""
+        self.keys[path] = key
+        expected = self._hashes.get(path)
+        if expected is None or self._old_keys.get(path) != key:
+            return None
+        try:
+            data = self._published.joinpath(*path.split("/")).read_bytes()
+        except OSError:
+            return None
+        return data if digest(data) == expected else None
+
+
+class _CachedRenderer(SiteRenderer):
+    """The site renderer with article bodies from the build cache and unchanged feeds reused."""
+
+    def __init__(
+        self,
+        site: Site,
+        settings: Settings,
+        theme: Theme,
+        bodies: Mapping[str, str],
+        reuse: _FeedReuse,
+    ):
         self._cached_markdown = _CachedMarkdown(bodies)
+        self.reuse = reuse
         super().__init__(site, settings, theme)
+
+    def feeds(
+        self, link: FeedLink, page_path: str, subtitle: str, articles: tuple[Article, ...]
+    ) -> Iterator[Output]:
+        key = self.reuse.key(self, (repr(link), page_path, subtitle), articles)
+        atom, rss = self.reuse.read(link.atom, key), self.reuse.read(link.rss, key)
+        if atom is None or rss is None:
+            yield from super().feeds(link, page_path, subtitle, articles)
+            return
+        yield Output(link.atom, atom, "feed")
+        yield Output(link.rss, rss, "feed")
 
     @property  # type: ignore[override]
     def markdown(self) -> _CachedMarkdown:
@@ -237,7 +308,9 @@ def _base_path(settings: Settings) -> str:
     return urlsplit(settings.base_url).path or "/"
 
 
-def _write(renderer: SiteRenderer, output: Path, cache: BuildCache) -> tuple[int, int, int]:
+def _write(
+    renderer: _CachedRenderer, output: Path, cache: BuildCache, previous: Mapping[str, str]
+) -> tuple[int, int, int]:
     """Render every output into a temporary folder, then swap it in place of `output`.
 
     A file whose bytes equal the published one's is hard-linked from it, not written again.
@@ -245,7 +318,6 @@ def _write(renderer: SiteRenderer, output: Path, cache: BuildCache) -> tuple[int
     output.parent.mkdir(parents=True, exist_ok=True)
     temp = Path(tempfile.mkdtemp(prefix=f"{output.name}{_TEMP}{os.getpid()}-", dir=output.parent))
     temp.chmod(0o755)  # mkdtemp's 0700 would hide the published site from a web server
-    previous = _published_hashes(cache, output)
     hashes: dict[str, str] = {}
     pages = feeds = files = 0
     try:
@@ -269,7 +341,7 @@ def _write(renderer: SiteRenderer, output: Path, cache: BuildCache) -> tuple[int
     except BaseException:
         shutil.rmtree(temp, ignore_errors=True)
         raise
-    cache.set_output_hashes(hashes)
+    cache.set_output_hashes(hashes, renderer.reuse.keys)
     return pages, feeds, files
 
 

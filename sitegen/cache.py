@@ -5,6 +5,8 @@
 - `files`: the content hash of each input file, reused while its size, mtime and inode are the same.
 - `outputs`: the hash of every file of the last published site, so a rebuild can hard-link the
   files whose bytes did not change instead of writing them again.
+- `feed_keys`: for each published feed, a hash of everything it was rendered from, so a rebuild
+  reads an unchanged feed back from the published site instead of rendering it again.
 - `state`: the digest of all inputs of the last published build and the identity of its output
   folder; when both match, a rebuild has nothing to do.
 
@@ -33,6 +35,7 @@ _SCHEMA = (
     "CREATE TABLE IF NOT EXISTS files (path TEXT PRIMARY KEY, stamp TEXT NOT NULL, hash TEXT)",
     "CREATE TABLE IF NOT EXISTS outputs (path TEXT PRIMARY KEY, hash TEXT NOT NULL)",
     "CREATE TABLE IF NOT EXISTS state (name TEXT PRIMARY KEY, value TEXT NOT NULL)",
+    "CREATE TABLE IF NOT EXISTS feed_keys (path TEXT PRIMARY KEY, key TEXT NOT NULL)",
 )
 # Everything a body's HTML depends on besides its Markdown: the code that converts it.
 _RENDERER = f"sitegen {sitegen.__version__}|markdown {markdown.__version__}|nh3 {nh3.__version__}"
@@ -170,10 +173,16 @@ class BuildCache:
     def output_hashes(self) -> dict[str, str]:
         return dict(self._db.execute("SELECT path, hash FROM outputs"))
 
-    def set_output_hashes(self, hashes: Mapping[str, str]) -> None:
+    def set_output_hashes(self, hashes: Mapping[str, str], feed_keys: Mapping[str, str]) -> None:
+        """The published site's file hashes, and the key of the inputs of each feed in it."""
         self._db.execute("DELETE FROM outputs")
         self._db.executemany("INSERT INTO outputs VALUES (?, ?)", hashes.items())
+        self._db.execute("DELETE FROM feed_keys")
+        self._db.executemany("INSERT INTO feed_keys VALUES (?, ?)", feed_keys.items())
         self._db.commit()
+
+    def feed_keys(self) -> dict[str, str]:
+        return dict(self._db.execute("SELECT path, key FROM feed_keys"))
 
 
 def folder_identity(folder: Path) -> str | None:
