@@ -58,3 +58,21 @@ def test_parts_in_printed_order_and_case(credits: CreditReader) -> None:
 )
 def test_sentences_are_not_credits(credits: CreditReader, line: str) -> None:
     assert credits.split(line) is None
+
+
+def test_people_are_told_from_agencies() -> None:
+    from sitegen.ingest.credits import credit_roles
+
+    roles = credit_roles(
+        ("EPA-EFE", "GAVRIIL GRIGOROV", "SPUTNIK", "KREMLIN POOL"), load_knowledge()
+    )
+    assert roles == [
+        ("Organization", "EPA-EFE"),
+        ("Person", "GAVRIIL GRIGOROV"),
+        ("Organization", "SPUTNIK"),
+        ("Organization", "KREMLIN POOL"),
+    ]
+    assert credit_roles(("Ana Ruiz", "AFP", "Getty Images"), load_knowledge())[0] == (
+        "Person",
+        "Ana Ruiz",
+    )

@@ -33,14 +33,8 @@ def test_attribution_fields():
     assert [c["name"] for c in data["citation"]] == ["TASS", "Rodong Sinmum", "Interfax"]
     (image,) = data["image"]
     assert image["creditText"] == "EPA-EFE / GAVRIIL GRIGOROV / SPUTNIK / KREMLIN POOL"
-    assert [c["name"] for c in image["creator"]] == [
-        "EPA-EFE",
-        "GAVRIIL GRIGOROV",
-        "SPUTNIK",
-        "KREMLIN POOL",
-    ]
-    # Whether a credit part is a person or an agency is not known: no @type is claimed.
-    assert all("@type" not in c for c in image["creator"])
+    # The photographer is told from the agencies and the pool: only people are creators.
+    assert image["creator"] == [{"@type": "Person", "name": "GAVRIIL GRIGOROV"}]
     assert "contentUrl" not in image
 
 

@@ -125,3 +125,52 @@ class CreditReader:
     def parts(self, credit: str) -> tuple[str, ...]:
         """People and organisations of a credit, in printed order and case."""
         return tuple(part for part in self._splitter.split(credit) if part)
+
+
+# Words that make a credit part an organisation ("KREMLIN POOL", "Getty Images", "Handout").
+_ORGANISATION_WORDS = frozenset(
+    [
+        "pool",
+        "images",
+        "image",
+        "press",
+        "agency",
+        "news",
+        "photo",
+        "photos",
+        "service",
+        "archive",
+        "archives",
+        "handout",
+        "office",
+        "ministry",
+        "police",
+        "army",
+        "government",
+        "museum",
+        "library",
+        "foundation",
+        "festival",
+        "council",
+        "university",
+        "studio",
+        "studios",
+        "agentur",
+        "bildarchiv",
+    ]
+)
+
+
+def credit_roles(parts: tuple[str, ...], knowledge: Knowledge) -> list[tuple[str, str]]:
+    """Each credit part as ("Person" | "Organization", name): people can be told from agencies."""
+    roles = []
+    for part in parts:
+        words = part.casefold().replace("-", " ").split()
+        organisation = (
+            part.casefold() in knowledge.photo_agencies
+            or knowledge.canonical_source(part) is not None
+            or not _ORGANISATION_WORDS.isdisjoint(words)
+            or not 2 <= len(words) <= 4
+        )
+        roles.append(("Organization" if organisation else "Person", part))
+    return roles

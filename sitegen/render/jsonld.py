@@ -10,6 +10,8 @@ from __future__ import annotations
 import json
 from typing import Any
 
+from sitegen.ingest.credits import credit_roles
+from sitegen.ingest.knowledge import load_knowledge
 from sitegen.model import Article
 from sitegen.render.newsroom import corrections_newest_first
 
@@ -101,8 +103,11 @@ def news_article(
             image["contentUrl"] = image_url
         if photo.credit:
             image["creditText"] = photo.credit
-            parts = photo.credit_parts or (photo.credit,)
-            image["creator"] = [{"name": part} for part in parts]
+            roles = credit_roles(photo.credit_parts or (photo.credit,), load_knowledge())
+            # The people among the credit's parts made the photo; agencies stay in creditText.
+            people = [{"@type": "Person", "name": n} for kind, n in roles if kind == "Person"]
+            if people:
+                image["creator"] = people
         images.append(image)
     if images:
         data["image"] = images
