@@ -379,7 +379,9 @@ def _enough(words: frozenset[str], tuning: Tuning) -> frozenset[str]:
 
 def feature_sets(articles: Sequence[Article], tuning: Tuning = Tuning()) -> list[frozenset[str]]:
     """What detection compares: each article's telling words (empty when it has too few)."""
-    return _without_common([_enough(features(a), tuning) for a in articles], tuning)
+    shared: dict[str, str] = {}  # one string object per distinct word, however many articles
+    sets = [frozenset(shared.setdefault(w, w) for w in features(a)) for a in articles]
+    return _without_common([_enough(words, tuning) for words in sets], tuning)
 
 
 def _without_common(sets: list[frozenset[str]], tuning: Tuning) -> list[frozenset[str]]:
