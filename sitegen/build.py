@@ -12,27 +12,26 @@ changed at all (articles, theme, settings, sitegen itself) the published site is
 
 from __future__ import annotations
 
-import importlib.metadata
 import os
 import shutil
 import tempfile
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
 import jinja2
 
 import sitegen
-from sitegen.cache import BuildCache, default_workers, digest, folder_identity
+from sitegen.cache import BuildCache, digest, folder_identity
 from sitegen.config import Project, Settings, load_settings
 from sitegen.errors import SitegenError
 from sitegen.fsswap import exchange
-from sitegen.model import Article
-from sitegen.render.markdown import MarkdownRenderer, drop_repeated_standfirst
-from sitegen.render.pages import FeedLink, Output, SiteRenderer
-from sitegen.render.templates import Theme, theme_folders
-from sitegen.site import Site, build_model, load_articles
+from sitegen.render.templates import theme_folders
+
+if TYPE_CHECKING:
+    from sitegen.incremental import CachedRenderer
 
 _TEMP = ".tmp-"
 _OLD = ".old-"
@@ -122,6 +121,11 @@ def _build(
     errors: list[SitegenError],
     warnings: list[str],
 ) -> BuildResult:
+    # The renderer is imported only when there is something to render.
+    from sitegen.incremental import CachedRenderer, FeedReuse, bodies, code_salt
+    from sitegen.render.templates import Theme
+    from sitegen.site import build_model, load_articles
+
     loaded = load_articles(project.articles)
     errors.extend(loaded.errors)
     try:
@@ -133,8 +137,8 @@ def _build(
         theme.check()
         site = build_model(loaded.articles, settings.timezone)
         previous = _published_hashes(cache, output)
-        reuse = _FeedReuse(output, previous, cache.feed_keys() if previous else {}, _code_salt())
-        renderer = _CachedRenderer(site, settings, theme, _bodies(site, cache), reuse)
+        reuse = FeedReuse(output, previous, cache.feed_keys() if previous else {}, code_salt())
+        renderer = CachedRenderer(site, settings, theme, bodies(site, cache), reuse)
         counts = _write(renderer, output, cache, previous)
     except SitegenError as error:
         return BuildResult(output, (*errors, error), tuple(warnings), len(loaded.articles))
@@ -194,122 +198,13 @@ def _bytecode_cache(project: Project) -> jinja2.BytecodeCache:
     return jinja2.FileSystemBytecodeCache(str(folder))
 
 
-def _bodies(site: Site, cache: BuildCache) -> Mapping[str, str]:
-    """Every article's body HTML keyed by its Markdown, from the cache or converted now."""
-    texts = {
-        source: source
-        for article in site.articles
-        if (source := drop_repeated_standfirst(article.body, article.standfirst))
-    }
-    return cache.bodies(texts, default_workers())
-
-
-class _CachedMarkdown:
-    """Stands in for the renderer's Markdown converter: bodies come from the build cache."""
-
-    def __init__(self, bodies: Mapping[str, str]):
-        self._bodies = bodies
-        self._fallback: MarkdownRenderer | None = None
-
-    def render(self, text: str) -> str:
-        html = self._bodies.get(text)
-        if html is not None:
-            return html
-        if self._fallback is None:
-            self._fallback = MarkdownRenderer()
-        return self._fallback.render(text)
-
-
-def _code_salt() -> str:
-    """What a feed's bytes depend on besides its inputs: the code that renders it."""
-    code = sorted(Path(sitegen.__file__).parent.rglob("*.py"))
-    parts = [sitegen.__version__, *(importlib.metadata.version(d) for d in ("feedgen", "lxml"))]
-    return digest(*parts, *(f"{path}\0{digest(path.read_bytes())}" for path in code))
-
-
-class _FeedReuse:
-    """Feeds whose inputs are the same as in the published site are read back from it."""
-
-    def __init__(
-        self, published: Path, hashes: Mapping[str, str], keys: Mapping[str, str], salt: str
-    ):
-        self._published = published
-        self._hashes = hashes
-        self._old_keys = keys
-        self._salt = salt
-        self._items: dict[str, str] = {}
-        self.keys: dict[str, str] = {}  # this build's feeds: path -> key
-
-    def key(
-        self, renderer: SiteRenderer, parts: tuple[str, ...], articles: Iterable[Article]
-    ) -> str:
-        """A hash of everything the feed is made of: every listed article's feed entry included."""
-        items = [self._item(renderer, article) for article in articles]
-        return digest(self._salt, repr(renderer.settings), *parts, *items)
-
-    def _item(self, renderer: SiteRenderer, article: Article) -> str:
-        found = self._items.get(article.id)
-        if found is None:
-            item = renderer.feed_items.get(article.id)
-            found = digest(article.id, repr(item) if item is not None else repr(article))
-            self._items[article.id] = found
-        return found
-
-    def read(self, path: str, key: str) -> bytes | None:
-        """The published bytes of `path` when they were made from the same inputs, else None."""
-        self.keys[path] = key
-        expected = self._hashes.get(path)
-        if expected is None or self._old_keys.get(path) != key:
-            return None
-        try:
-            data = self._published.joinpath(*path.split("/")).read_bytes()
-        except OSError:
-            return None
-        return data if digest(data) == expected else None
-
-
-class _CachedRenderer(SiteRenderer):
-    """The site renderer with article bodies from the build cache and unchanged feeds reused."""
-
-    def __init__(
-        self,
-        site: Site,
-        settings: Settings,
-        theme: Theme,
-        bodies: Mapping[str, str],
-        reuse: _FeedReuse,
-    ):
-        self._cached_markdown = _CachedMarkdown(bodies)
-        self.reuse = reuse
-        super().__init__(site, settings, theme)
-
-    def feeds(
-        self, link: FeedLink, page_path: str, subtitle: str, articles: tuple[Article, ...]
-    ) -> Iterator[Output]:
-        key = self.reuse.key(self, (repr(link), page_path, subtitle), articles)
-        atom, rss = self.reuse.read(link.atom, key), self.reuse.read(link.rss, key)
-        if atom is None or rss is None:
-            yield from super().feeds(link, page_path, subtitle, articles)
-            return
-        yield Output(link.atom, atom, "feed")
-        yield Output(link.rss, rss, "feed")
-
-    @property  # type: ignore[override]
-    def markdown(self) -> _CachedMarkdown:
-        return self._cached_markdown
-
-    @markdown.setter
-    def markdown(self, _value: object) -> None:
-        """The base class builds its own converter; the cached one stays in its place."""
-
-
 def _base_path(settings: Settings) -> str:
     """The path part of the base URL (`/` or `/news/`): internal links are root-relative to it."""
     return urlsplit(settings.base_url).path or "/"
 
 
 def _write(
-    renderer: _CachedRenderer, output: Path, cache: BuildCache, previous: Mapping[str, str]
+    renderer: CachedRenderer, output: Path, cache: BuildCache, previous: Mapping[str, str]
 ) -> tuple[int, int, int]:
     """Render every output into a temporary folder, then swap it in place of `output`.
 

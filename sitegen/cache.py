@@ -15,7 +15,9 @@ The cache only ever speeds a build up: a missing, stale or corrupt cache gives t
 
 from __future__ import annotations
 
+import functools
 import hashlib
+import importlib.metadata
 import os
 import sqlite3
 import time
@@ -23,11 +25,7 @@ from collections.abc import Iterable, Iterator, Mapping
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
-import markdown
-import nh3
-
 import sitegen
-from sitegen.render.markdown import MarkdownRenderer
 
 CACHE_FILE = "build.sqlite"
 _SCHEMA = (
@@ -37,8 +35,6 @@ _SCHEMA = (
     "CREATE TABLE IF NOT EXISTS state (name TEXT PRIMARY KEY, value TEXT NOT NULL)",
     "CREATE TABLE IF NOT EXISTS feed_keys (path TEXT PRIMARY KEY, key TEXT NOT NULL)",
 )
-# Everything a body's HTML depends on besides its Markdown: the code that converts it.
-_RENDERER = f"sitegen {sitegen.__version__}|markdown {markdown.__version__}|nh3 {nh3.__version__}"
 _POOL_MINIMUM = 64  # below this many conversions a process pool costs more than it saves
 _CHUNK = 100
 _RACY_NS = 3_000_000_000  # files younger than this are always hashed
@@ -54,8 +50,15 @@ def digest(*parts: bytes | str) -> str:
     return h.hexdigest()
 
 
+@functools.cache
+def _renderer_id() -> str:
+    """Everything a body's HTML depends on besides its Markdown: the code that converts it."""
+    versions = (f"{name} {importlib.metadata.version(name)}" for name in ("markdown", "nh3"))
+    return "|".join((f"sitegen {sitegen.__version__}", *versions))
+
+
 def body_key(markdown_text: str) -> str:
-    return digest(_RENDERER, markdown_text)
+    return digest(_renderer_id(), markdown_text)
 
 
 def _stamp(stat: os.stat_result) -> str:
@@ -72,6 +75,8 @@ def render_bodies(texts: list[str], workers: int) -> list[str]:
 
 
 def _render_chunk(texts: list[str]) -> list[str]:
+    from sitegen.render.markdown import MarkdownRenderer  # imported only when there is work
+
     renderer = MarkdownRenderer()  # one instance per chunk: building one is the slow part
     return [renderer.render(text) for text in texts]
 
@@ -139,18 +144,18 @@ class BuildCache:
     def file_hashes(self, paths: Iterable[Path], changed: set[Path] | None) -> dict[Path, str]:
         """Content hash of each file; an unchanged stat (not in `changed`) reuses the stored one."""
         known = {row[0]: (row[1], row[2]) for row in self._db.execute("SELECT * FROM files")}
-        forced = {path.resolve() for path in changed} if changed else set()
+        forced = {os.path.abspath(path) for path in changed} if changed else set()
         hashes: dict[Path, str] = {}
         updates: list[tuple[str, str, str]] = []
         recent = time.time_ns() - _RACY_NS
         for path in paths:
             stat = path.stat()
             stamp = _stamp(stat)
-            name = str(path.resolve())
+            name = os.path.abspath(path)
             old = known.get(name)
             # A file written moments ago may change again within the clock's granularity with
             # the same size: its stamp proves nothing, so it is hashed again (as Git does).
-            trusted = stat.st_mtime_ns < recent and path.resolve() not in forced
+            trusted = stat.st_mtime_ns < recent and name not in forced
             if old is not None and old[0] == stamp and trusted:
                 hashes[path] = old[1]
                 continue
