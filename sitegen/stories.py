@@ -522,9 +522,10 @@ _STARTERS = frozenset(
         "mrs",
         "ms",
         "dr",
-        "president",
-        "minister",
     ]
+)
+_TITLES = frozenset(
+    {"president", "minister", "prime", "mr", "mrs", "ms", "dr", "general", "secretary", "leader"}
 )
 _FIGURE = re.compile(
     r"(?<![\w.,])(\d+(?:[.,]\d+)*)(?:\s*(%|per ?cent|million|billion|thousand|[^\W\d_]+))?"
@@ -623,11 +624,20 @@ def _numbers_in(text: str) -> set[str]:
     return {m.group(1) for m in _FIGURE.finditer(text)}
 
 
+def _named_in(name: str, folded: str) -> bool:
+    """Whether casefolded text names this person or body, in full or by its last two words."""
+    words = name.casefold().split()
+    if " ".join(words) in folded or (len(words) > 2 and " ".join(words[-2:]) in folded):
+        return True
+    titled = len(words) > 1 and all(word in _TITLES for word in words[:-1])
+    return titled and re.search(rf"\b{re.escape(words[-1])}\b", folded) is not None
+
+
 def _only_here(article: Article, others: Sequence[Article]) -> SourceDetails:
     text = "\n".join(part for part in (article.standfirst or "", article.body))
     rest = "\n".join(article_text(a) for a in others)
     folded, numbers = rest.casefold(), _numbers_in(rest)
-    own_names = [n for n in names(text) if n.casefold() not in folded]
+    own_names = [n for n in names(text) if not _named_in(n, folded)]
     own_figures = [f for f in figures(text) if f.split(" ")[0] not in numbers]
     own_quotes = [q for q in quotes(text) if q.casefold() not in folded]
     return SourceDetails(

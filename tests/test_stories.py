@@ -228,6 +228,8 @@ def test_details_only_in_one_source(seeds):
     shared = set(novaya.names) & set(irna.names)
     assert not shared
     assert not any("Kim Jong Un" in name for name in novaya.names + irna.names)
+    # Both name Putin: neither "President Putin" nor "Russian President Vladimir Putin" is news.
+    assert not any("Putin" in name for name in novaya.names + irna.names)
 
 
 def test_figures_with_units_only_in_one_source():
