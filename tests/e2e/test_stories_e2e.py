@@ -92,3 +92,22 @@ def test_golden_story_page(public):
         golden.write_bytes(page.read_bytes())
     assert golden.is_file(), f"missing golden {golden}; run with SITEGEN_UPDATE_GOLDEN=1"
     assert page.read_bytes() == golden.read_bytes(), "the story page differs from its golden file"
+
+
+def test_story_none_in_front_matter_takes_effect_on_the_next_build(tmp_path):
+    """An edit that ends a story removes its page and the boxes, rebuild after rebuild."""
+    root = tmp_path / "site"
+    shutil.copytree(REPO / "content", root / "content")
+    project = Project(root)
+    assert build_site(project).ok
+    assert (root / "public" / "stories" / NOVAYA / "index.html").is_file()
+    markdown = root / "content" / "articles" / f"{IRNA}.md"
+    text = markdown.read_text(encoding="utf-8")
+    markdown.write_text(text.replace("\n---\n", "\nstory: none\n---\n", 1), encoding="utf-8")
+    result = build_site(project, import_seeds=False)
+    assert result.ok, [str(e) for e in result.errors]
+    assert not (root / "public" / "stories").exists()
+    page = (root / "public" / "articles" / NOVAYA / "index.html").read_text(encoding="utf-8")
+    assert "Also covered by" not in page
+    home = lxml.html.parse(str(root / "public" / "index.html")).getroot()
+    assert len(home.xpath('//h2[@class="teaser-title"]')) == 2
