@@ -16,7 +16,7 @@ from pathlib import Path
 import click
 
 from sitegen import __version__
-from sitegen.config import Project, load_settings
+from sitegen.config import Project, Settings, load_settings
 from sitegen.errors import SitegenError
 
 
@@ -27,6 +27,15 @@ def _project(root: str) -> Project:
 def _colour() -> bool:
     """Colour only on a terminal, and never when NO_COLOR is set (https://no-color.org)."""
     return sys.stderr.isatty() and not os.environ.get("NO_COLOR")
+
+
+def _settings_or_exit(project: Project) -> Settings:
+    """The site's settings; a broken settings file is one line and exit 1."""
+    try:
+        return load_settings(project.settings_file)
+    except SitegenError as error:
+        _fail(error)
+        sys.exit(1)
 
 
 def _fail(error: SitegenError | str) -> None:
@@ -78,11 +87,7 @@ def import_command(
 
     start = time.monotonic()
     project = _project(root)
-    try:
-        settings = load_settings(project.settings_file)
-    except SitegenError as error:
-        _fail(error)
-        sys.exit(1)
+    settings = _settings_or_exit(project)
     if url is not None and len(paths) != 1:
         _fail("--url needs exactly one FILE")
         sys.exit(2)
@@ -201,11 +206,7 @@ def check_command(root: str, built: str | None, strict: bool) -> None:
     from sitegen.check import check_site
 
     project = _project(root)
-    try:
-        settings = load_settings(project.settings_file)
-    except SitegenError as error:
-        _fail(error)
-        sys.exit(1)
+    settings = _settings_or_exit(project)
     output = Path(built) if built is not None else project.output(settings)
     if not output.is_dir():
         _fail(f"{output}: no built site here; run `sitegen build` first")

@@ -10,15 +10,12 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
-import functools
 import json
 import re
 import shutil
-import threading
 import xml.etree.ElementTree as ET
 from collections.abc import Iterator
 from html.parser import HTMLParser
-from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
@@ -29,6 +26,7 @@ from sitegen.config import Project
 from sitegen.content import dump_article
 from sitegen.model import Correction, Dateline, Photo, Source
 from tests.sitegen_testkit import article
+from tests.static_server import serve_folder
 
 BAD = Path(__file__).parent.parent / "data" / "samples" / "bad"
 CHROMIUM = "/usr/bin/chromium"
@@ -280,23 +278,10 @@ def test_rss_feeds_are_inert(hostile_site: Path) -> None:
 # --- in the browser -----------------------------------------------------------------------------
 
 
-class _QuietHandler(SimpleHTTPRequestHandler):
-    def log_message(self, format: str, *args: object) -> None:
-        pass
-
-
 @pytest.fixture(scope="module")
 def server(hostile_site: Path) -> Iterator[str]:
-    handler = functools.partial(_QuietHandler, directory=str(hostile_site))
-    httpd = ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{httpd.server_address[1]}"
-    finally:
-        httpd.shutdown()
-        httpd.server_close()
-        thread.join(timeout=5)
+    with serve_folder(hostile_site) as url:
+        yield url
 
 
 _LIVE_IN_DOM = """() => {
