@@ -49,6 +49,7 @@ class BuildResult:
     feeds_written: int = 0
     files_written: int = 0
     published: bool = False
+    unchanged: bool = False  # nothing changed since the published build: nothing was done
 
     @property
     def ok(self) -> bool:
@@ -57,6 +58,8 @@ class BuildResult:
     def summary(self) -> str:
         if not self.published:
             return f"build failed: {len(self.errors)} error(s); {self.output.name}/ left as it was"
+        if self.unchanged:
+            return f"built {self.articles} article(s): nothing changed in {self.output.name}/"
         text = (
             f"built {self.articles} article(s): {self.pages_written} page(s), "
             f"{self.feeds_written} feed(s) in {self.output.name}/"
@@ -103,7 +106,7 @@ def build_site(
             inputs = None  # the full build below reports what is wrong
         unchanged = _unchanged(cache, inputs, output)
         if unchanged is not None and not errors and not warnings:
-            return BuildResult(output=output, articles=unchanged, published=True)
+            return BuildResult(output=output, articles=unchanged, published=True, unchanged=True)
         result = _build(project, settings, output, cache, errors, warnings)
         clean = result.published and not result.errors and not result.warnings
         if result.published:

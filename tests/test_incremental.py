@@ -132,6 +132,7 @@ def test_no_change_rebuild_writes_nothing(tmp_path: Path) -> None:
     again = build_site(project, import_seeds=False)
     assert again.published and again.ok
     assert again.files_written == 0 and again.articles == first.articles
+    assert again.unchanged and not first.unchanged and "nothing changed" in again.summary()
     assert (project.root / "public").stat().st_ino == before  # not even swapped
 
 
