@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import os
 import random
 import shutil
 from pathlib import Path
@@ -178,3 +179,21 @@ def test_bodies_are_cached_by_markdown_and_pool_keeps_order(tmp_path: Path) -> N
         f'<p dir="auto">Paragraph <em>{i}</em> of the test.</p>' for i in range(80)
     ]
     assert body_key("a") != body_key("b")
+
+
+def test_changed_paths_are_hashed_even_when_their_stamp_looks_the_same(tmp_path: Path) -> None:
+    project = _new_project(tmp_path / "site", random.Random(5))
+    path = sorted(project.articles.glob("*.md"))[0]
+    old = 1_600_000_000
+    for file in project.articles.glob("*.md"):
+        os.utime(file, (old, old))  # old enough that a stored hash is trusted by its stamp
+    build_site(project, import_seeds=False)
+    text = path.read_text(encoding="utf-8")
+    edited = text.replace("Story", "Storm", 1)
+    assert edited != text and len(edited) == len(text)
+    with path.open("r+", encoding="utf-8") as handle:  # same inode, same size, same mtime
+        handle.write(edited)
+    os.utime(path, (old, old))
+    result = build_site(project, import_seeds=False, changed={path})
+    assert result.published and not result.unchanged
+    assert _tree(project.root / "public") == _clean_build(project, tmp_path / "clean")
