@@ -6,6 +6,7 @@ text a paste drags along ("Purchase Licensing Rights"), and split into people an
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass
 
@@ -73,6 +74,8 @@ class CreditReader:
         self._trailing = re.compile(rf"\s*(?:{trailing})\s*$", re.IGNORECASE)
         separators = "|".join(re.escape(s) for s in knowledge.credit_separators)
         self._splitter = re.compile(rf"\s*(?:{separators})\s*", re.IGNORECASE)
+        # Several phases ask about the same line: answer once.
+        self.split = functools.lru_cache(maxsize=4096)(self.split)
 
     def _clean_credit(self, credit: str) -> str:
         credit = self._trailing.sub("", credit.strip())

@@ -130,9 +130,13 @@ class AnyOf:
         self._floating = _union(floating)
 
     def __call__(self, line: str) -> bool:
-        if self._anchored is not None and self._anchored.match(line):
-            return True
-        return self._floating is not None and self._floating.search(line) is not None
+        return self.match(line) is not None
+
+    def match(self, line: str) -> re.Match[str] | None:
+        """The match of the first pattern that matches, or None."""
+        if self._anchored is not None and (found := self._anchored.match(line)):
+            return found
+        return self._floating.search(line) if self._floating is not None else None
 
 
 def _union(patterns: list[str]) -> re.Pattern[str] | None:

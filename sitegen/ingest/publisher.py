@@ -36,9 +36,15 @@ class PublisherReader:
             for outlet in knowledge.outlets
             for spelling in (outlet.name, *outlet.owners)
         }
-        self._fingerprints = [
-            (AnyOf(outlet.patterns), outlet.name) for outlet in knowledge.outlets if outlet.patterns
-        ]
+        # One anchored union over every outlet's fingerprints; the group that matched names it.
+        with_patterns = [o for o in knowledge.outlets if o.patterns]
+        self._fingerprint_names = [o.name for o in with_patterns]
+        self._fingerprints = AnyOf(
+            tuple(
+                re.compile(f"^(?P<o{i}>{_alternatives(o.patterns)})")
+                for i, o in enumerate(with_patterns)
+            )
+        )
         self._self_description = re.compile(
             r"(?:^|[.!?]\s+)(?P<name>[A-ZÀ-Þ][^.!?]{1,60}?)\s+(?:"
             + "|".join(p.pattern for p in knowledge.self_descriptions)
@@ -55,10 +61,8 @@ class PublisherReader:
     def fingerprint(self, lines: list[str]) -> str | None:
         """The outlet whose fingerprint (data) appears in the paste."""
         for line in lines:
-            if len(line) <= 400:
-                for matches, name in self._fingerprints:
-                    if matches(line):
-                        return name
+            if len(line) <= 400 and (match := self._fingerprints.match(line)):
+                return self._fingerprint_names[int(match.lastgroup[1:])]
         return None
 
     def publisher(
@@ -122,6 +126,10 @@ class PublisherReader:
 
     def _is_outlet_only(self, name: str) -> bool:
         return any(same_name(name, o.name) for o in self.knowledge.outlets)
+
+
+def _alternatives(patterns: tuple[re.Pattern[str], ...]) -> str:
+    return "|".join(p.pattern.removeprefix("^") for p in patterns)
 
 
 def same_name(a: str, b: str) -> bool:
