@@ -156,6 +156,32 @@ def test_nothing_is_invented(extractor: Extractor) -> None:
 
 
 MORE_STYLES = {
+    "aljazeera_like.txt": {
+        "sections": ("News", "Climate Crisis"),
+        "standfirst": "Heavy rains have hit Rio Grande do Sul state for days, forcing thousands from their homes.",
+        "publisher": "Al Jazeera",
+        "date": dt.date(2024, 5, 2),
+        "photo_credit": "Diego Vara/Reuters",
+        "paragraphs": 4,
+    },
+    "washpost_like.txt": {
+        "title": "Senate passes bill to fund the government through March, averting shutdown",
+        "authors": ("Jacob Bogage", "Marianna Sotomayor"),
+        "publisher": "The Washington Post",
+        "date": dt.date(2024, 12, 20),
+        "photo_credit": "Kent Nishimura for The Washington Post",
+        "paragraphs": 4,
+    },
+    "sz_like.txt": {
+        "title": "Neue Tram-Linie durch die Innenstadt eröffnet",
+        "sections": ("München",),
+        "authors": ("Anna Hoben",),
+        "publisher": "Süddeutsche Zeitung",
+        "date": dt.date(2025, 3, 4),
+        "cited_sources": ("dpa", "Bayerische Rundfunk"),
+        "photo_credit": "Stephan Rumpf",
+        "paragraphs": 4,
+    },
     "nyt_like.txt": {
         "standfirst": "The pilot, the largest of its kind in Europe, will cover 30,000 civil servants in three regions from next spring.",
         "authors": ("Rachel Chaundler",),

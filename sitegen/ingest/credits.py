@@ -52,13 +52,18 @@ class CreditReader:
         self._copyright = re.compile(r"^(?P<caption>.*?)\s*©\s*(?P<credit>\S.*)$")
         # No label, as wires and French dailies print it: "… 19 March. REUTERS/Kim Kyung-Hoon",
         # "… le 10 mars. JEAN-PHILIPPE KSIAZEK / AFP": names joined by "/" after the last sentence.
-        name = r"[A-ZÀ-Þ][\w'’ .-]{1,40}"
+        name = r"[A-ZÀ-Þ][\w'’ .-]{1,40}?"
+        joint = r"(?:\s*/\s*|\s+(?:for|via)\s+)"
         self._unlabelled = re.compile(
-            rf"^(?P<caption>.*[.!?…])\s+(?P<credit>{name}(?:\s*/\s*{name})+)$"
+            rf"^(?P<caption>.*[.!?…])\s+(?P<credit>{name}(?:{joint}{name})+)$"
         )
         # "… 16 décembre 2024. (JOHN MACDOUGALL / AFP)": unlabelled, in brackets.
         self._bracketed = re.compile(
-            rf"^(?P<caption>.*[.!?…])\s*\((?P<credit>{name}(?:\s*/\s*{name})+)\)$"
+            rf"^(?P<caption>.*[.!?…])\s*[(\[](?P<credit>{name}(?:{joint}{name})+)[)\]]$"
+        )
+        # Al Jazeera: "… Canoas, Brazil [Diego Vara/Reuters]" (no full stop before the bracket).
+        self._square = re.compile(
+            rf"^(?P<caption>.*\S)\s*\[(?P<credit>{name}(?:{joint}{name})+)\]$"
         )
         # "(AP Photo/Charlie Riedel)": the label inside the credit.
         self._inner_label = re.compile(
@@ -90,6 +95,7 @@ class CreditReader:
         if (
             "/" not in tail
             and "©" not in tail
+            and not tail.endswith((")", "]"))
             and self._hint_words.isdisjoint(_HINT_WORD.findall(tail.casefold()))
         ):
             return None
@@ -101,6 +107,7 @@ class CreditReader:
             self._copyright,
             self._unlabelled,
             self._bracketed,
+            self._square,
         )
         for pattern in patterns:
             match = pattern.match(line)
@@ -112,7 +119,7 @@ class CreditReader:
                 continue
             if not _looks_like_names(credit) or len(caption.split()) > 80:
                 continue  # a sentence that happens to contain "photo:", not a credit
-            unlabelled = pattern is self._unlabelled or pattern is self._bracketed
+            unlabelled = pattern in (self._unlabelled, self._bracketed, self._square)
             if unlabelled and not self._agency_credit(credit):
                 continue
             return CaptionCredit(caption=caption, credit=credit)

@@ -170,9 +170,23 @@ class DateReader:
         return DateLine(self._moment(found.day, rest), kind, text)
 
     def date_line(self, line: str) -> list[DateLine]:
-        """The dates a line consists of (a publication and/or an update), or [] for other lines."""
-        if len(line) > 120:
+        """The dates a line consists of (a publication and/or an update), or [] for other lines.
+
+        'Updated Dec. 20, 2024 at 9:31 p.m. EST|Published Dec. 20, 2024 …' holds both.
+        """
+        if len(line) > 160:
             return []
+        results: list[DateLine] = []
+        for segment in re.split(r"\s*\|\s*", line):
+            if not segment:
+                continue
+            found = self._labelled_segment(segment)
+            if found is None:
+                return []
+            results.extend(found)
+        return results
+
+    def _labelled_segment(self, line: str) -> list[DateLine] | None:
         kind: DateKind = "published"
         text = line
         if match := self._updated.match(text):
@@ -191,7 +205,7 @@ class DateReader:
             found = self._segment(part, part_kind)
             if found is None:
                 if part_kind == "published":
-                    return []
+                    return None
                 continue  # "Updated 2 hours ago": no date, but the line is still a date line
             results.append(found)
         return results

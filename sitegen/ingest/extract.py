@@ -180,6 +180,7 @@ class Extractor:
             or len(_GLUED_WORDS.findall(line)) >= 2
             or self._photo(line) is not None
             or self._job_byline(line) is not None
+            or self.publishers.fingerprint([line]) is not None  # a tagline, not a headline
         )
 
     # --- structure -----------------------------------------------------------------------------
@@ -468,7 +469,7 @@ class Extractor:
                 i += 1
             elif self._photo(line) or _BBC_SOURCE.match(line) or _BBC_CAPTION.match(line):
                 i = self._take_photo(page, i)
-            elif self._date_lines(line) and letter_word_count(line) <= 6:
+            elif self._date_lines(line):
                 page.dates.extend((d, "byline") for d in self._date_lines(line))
                 i += 1
             elif (
@@ -577,6 +578,8 @@ class Extractor:
             else:
                 raise RefusedInput("no body text (only a title)", path)
         for line in lines[footer_at:]:
+            if "/" in line and has_copyright_mark(line):  # "© SZ/dpa/kast": agencies credited
+                page.credited.extend(self._agencies_in(line.replace("©", " ")))
             for found in self._date_lines(line):
                 if found.kind == "published" and self.dates._published.match(line):
                     page.dates.append((found, "text"))

@@ -173,7 +173,9 @@ class LineRules:
             footer=AnyOf(knowledge.footer_markers),
             byline=re.compile(rf"^(?:{prefixes})(?:\s*:\s*|\s+)(?P<names>\S.*)$", re.IGNORECASE),
             conjunctions=re.compile(rf"\s*(?:,|;|\s(?:{conj})\s)\s*", re.IGNORECASE),
-            crumb_separator=re.compile(rf"\s+(?:{separators})\s+"),
+            # "News › Regions", "News|Climate", "Startseite›München›…": arrows and bars need no
+            # spaces around them; "/" and dots do ("AC/DC" is one label).
+            crumb_separator=re.compile(rf"\s*(?:›|»|→|\||>)\s*|\s+(?:{separators})\s+"),
         )
 
     def is_boilerplate(self, line: str) -> bool:
@@ -200,14 +202,20 @@ class LineRules:
 
     def breadcrumb(self, line: str) -> list[str] | None:
         """'News › Regions', 'Home > World > Europe', 'NewsPolitics' → the labels without Home."""
-        if len(line) > 120 or ends_sentence(line):
+        if len(line) > 200:
             return None
-        parts = self.crumb_separator.split(line)
+        parts = [p for p in self.crumb_separator.split(line) if p]
+        if len(parts) < 3 and ends_sentence(line):
+            return None
         if len(parts) < 2:
             glued = split_glued_labels(line)
             if glued is None:
                 return None
             parts = glued
+        if len(parts) > 2 and len(parts[-1].split()) > 4:
+            parts = parts[
+                :-1
+            ]  # "Home › City › Headline of this very page": the page is not a label
         if any(letter_word_count(p) == 0 or len(p.split()) > 4 for p in parts):
             return None
         return [p for p in parts if p.casefold() not in self.knowledge.home_labels]

@@ -118,14 +118,17 @@ class PublisherReader:
             r"\s+(?:all rights|alle rechte|tous droits|(?:or|and) its affiliat)", name, flags=re.I
         )[0]
         name = _LEGAL_SUFFIX.sub("", name.strip()).strip(" -–—")
+        name = name.split("/")[0].strip()  # "© SZ/dpa/kast": the outlet, its agencies, a desk
         if not name or not name[0].isupper() or len(name.split()) > 6:
             return None
-        if self.knowledge.canonical_source(name) and not self._is_outlet_only(name):
-            return None  # a wire agency's copyright on a story it supplied
-        return self._outlet_names.get(bare_name(name), name)
-
-    def _is_outlet_only(self, name: str) -> bool:
-        return any(same_name(name, o.name) for o in self.knowledge.outlets)
+        if outlet := self._outlet_names.get(bare_name(name)):
+            return outlet
+        canonical = self.knowledge.canonical_source(name)
+        if canonical is None:
+            return name
+        if outlet := self._outlet_names.get(bare_name(canonical)):
+            return outlet  # "SZ" → Süddeutsche Zeitung, an outlet known by its short name
+        return None  # a wire agency's copyright on a story it supplied
 
 
 def _alternatives(patterns: tuple[re.Pattern[str], ...]) -> str:
