@@ -175,7 +175,7 @@ class LineRules:
             conjunctions=re.compile(rf"\s*(?:,|;|\s(?:{conj})\s)\s*", re.IGNORECASE),
             # "News › Regions", "News|Climate", "Startseite›München›…": arrows and bars need no
             # spaces around them; "/" and dots do ("AC/DC" is one label).
-            crumb_separator=re.compile(rf"\s*(?:›|»|→|\||>)\s*|\s+(?:{separators})\s+"),
+            crumb_separator=re.compile(rf"\s*(?:›|»|→|\|)\s*|\s+(?:{separators})\s+"),
         )
 
     def is_boilerplate(self, line: str) -> bool:
@@ -216,7 +216,7 @@ class LineRules:
             parts = parts[
                 :-1
             ]  # "Home › City › Headline of this very page": the page is not a label
-        if any(letter_word_count(p) == 0 or len(p.split()) > 4 for p in parts):
+        if any(letter_word_count(p) == 0 or len(p.split()) > 4 or "<" in p for p in parts):
             return None
         return [p for p in parts if p.casefold() not in self.knowledge.home_labels]
 
