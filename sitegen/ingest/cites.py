@@ -115,6 +115,20 @@ class CiteFinder:
             n for n in knowledge.agency_names_printed if n[:1].islower() and " " not in n
         )
         self._runs = _run_pattern(self._lowercase_names)
+        # A paragraph without any of these words can name no outlet: skip it cheaply.
+        function_words = frozenset().union(*knowledge.language_words.values())
+        self._evidence_words = frozenset(
+            word.casefold().strip(_EDGE_PUNCTUATION + ".,;:’'")
+            for phrase in (
+                *knowledge.agency_names_printed,
+                *knowledge.outlet_words,
+                *knowledge.strong_outlet_words,
+                *knowledge.media_nouns,
+                *_RUN_PREFIX_WORDS,
+            )
+            for word in phrase.split()
+            if word.casefold() not in function_words
+        )
         self._abbreviation = re.compile(r"^\s*\((?P<abbr>[A-ZÀ-Þ][A-Za-zÀ-ÿ&.-]{1,9})\)")
 
     def _is_outlet(self, name: str, paragraph: str, start: int) -> bool:
@@ -170,6 +184,8 @@ class CiteFinder:
         for name in dateline_agencies:
             cite(name, self.knowledge.canonical_source(name) or name)
         for paragraph in paragraphs:
+            if not self._may_name_an_outlet(paragraph) and not aliases:
+                continue
             for run in name_runs(paragraph, self._runs, self._lowercase_names):
                 name = self._trim(run.text)
                 if not name:
@@ -190,6 +206,18 @@ class CiteFinder:
                     aliases[abbreviation.group("abbr")] = canonical
                 cite(name, canonical)
         return list(printed.values())
+
+    def _may_name_an_outlet(self, paragraph: str) -> bool:
+        words = {w.strip(_EDGE_PUNCTUATION + ".,;:!?’'") for w in paragraph.casefold().split()}
+        if not self._evidence_words.isdisjoint(words):
+            return True
+        # Possessives and elisions ("IRNA’s", "l'AFP") hide a name inside a word.
+        return any(
+            part in self._evidence_words
+            for word in words
+            if "’" in word or "'" in word
+            for part in re.split(r"['’]", word)
+        )
 
     def _trim(self, name: str) -> str:
         """Drop a sentence-initial article or descriptor ("The", "State") before a known name."""
