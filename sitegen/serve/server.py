@@ -147,6 +147,7 @@ class _OpenFile:
 class _Handler(BaseHTTPRequestHandler):
     server: PreviewServer
     protocol_version = "HTTP/1.1"
+    disable_nagle_algorithm = True
     server_version = "sitegen-preview"
     sys_version = ""
 
