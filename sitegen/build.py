@@ -24,7 +24,7 @@ from urllib.parse import urlsplit
 import jinja2
 
 import sitegen
-from sitegen.cache import BuildCache, digest, folder_identity
+from sitegen.cache import BuildCache, default_workers, digest, folder_identity
 from sitegen.config import Project, Settings, load_settings
 from sitegen.errors import SitegenError
 from sitegen.fsswap import exchange
@@ -35,6 +35,7 @@ if TYPE_CHECKING:
 
 _TEMP = ".tmp-"
 _OLD = ".old-"
+_POOL_MINIMUM = 64  # fewer units to render than this: one process is quicker
 
 
 @dataclass(frozen=True, slots=True)
@@ -75,11 +76,13 @@ def build_site(
     settings: Settings | None = None,
     import_seeds: bool = True,
     changed: set[Path] | None = None,
+    workers: int | None = None,
 ) -> BuildResult:
     """Build the whole site into the output folder; errors are returned, never raised.
 
     `changed` names files known to have changed (a watcher's events); they are re-hashed even
     when their size and time stamp look the same. Any other change is still found by its stamp.
+    `workers` fixes how many processes render (default: both cores when there is much to do).
     """
     try:
         settings = settings if settings is not None else load_settings(project.settings_file)
@@ -107,7 +110,7 @@ def build_site(
         unchanged = _unchanged(cache, inputs, output)
         if unchanged is not None and not errors and not warnings:
             return BuildResult(output=output, articles=unchanged, published=True, unchanged=True)
-        result = _build(project, settings, output, cache, errors, warnings)
+        result = _build(project, settings, output, cache, errors, warnings, workers)
         clean = result.published and not result.errors and not result.warnings
         if result.published:
             _remember(cache, inputs if clean else None, output, result.articles)
@@ -123,9 +126,10 @@ def _build(
     cache: BuildCache,
     errors: list[SitegenError],
     warnings: list[str],
+    workers: int | None,
 ) -> BuildResult:
     # The renderer is imported only when there is something to render.
-    from sitegen.incremental import CachedRenderer, FeedReuse, bodies, code_salt
+    from sitegen.incremental import CachedRenderer, bodies, code_salt
     from sitegen.render.templates import Theme
     from sitegen.site import build_model, load_articles
 
@@ -140,9 +144,9 @@ def _build(
         theme.check()
         site = build_model(loaded.articles, settings.timezone)
         previous = _published_hashes(cache, output)
-        reuse = FeedReuse(output, previous, cache.feed_keys() if previous else {}, code_salt())
-        renderer = CachedRenderer(site, settings, theme, bodies(site, cache), reuse)
-        counts = _write(renderer, output, cache, previous)
+        salt = _theme_digest(project, settings, cache) + code_salt()
+        renderer = CachedRenderer(site, settings, theme, bodies(site, cache), salt)
+        counts = _write(renderer, output, cache, previous, workers)
     except SitegenError as error:
         return BuildResult(output, (*errors, error), tuple(warnings), len(loaded.articles))
     pages, feeds, files = counts
@@ -179,6 +183,14 @@ def _inputs_digest(
     return digest(*parts)
 
 
+def _theme_digest(project: Project, settings: Settings, cache: BuildCache) -> str:
+    """A hash of every file of the theme: templates and static assets."""
+    folders = theme_folders(project.themes, settings.theme)
+    paths = sorted(p for folder in folders for p in folder.rglob("*") if p.is_file())
+    hashes = cache.file_hashes(paths, None)
+    return digest(repr(folders), *(f"{path}\0{hashes[path]}" for path in paths))
+
+
 def _unchanged(cache: BuildCache, inputs: str | None, output: Path) -> int | None:
     """The article count of the published site when it is still this build's result, else None."""
     if inputs is None or cache.state("inputs") != inputs:
@@ -207,40 +219,52 @@ def _base_path(settings: Settings) -> str:
 
 
 def _write(
-    renderer: CachedRenderer, output: Path, cache: BuildCache, previous: Mapping[str, str]
+    renderer: CachedRenderer,
+    output: Path,
+    cache: BuildCache,
+    previous: Mapping[str, str],
+    workers: int | None,
 ) -> tuple[int, int, int]:
-    """Render every output into a temporary folder, then swap it in place of `output`.
+    """Write every unit into a temporary folder, then swap it in place of `output`.
 
-    A file whose bytes equal the published one's is hard-linked from it, not written again.
+    A unit whose inputs are those of its published files is not rendered: its files are
+    hard-linked from the published site, as is any rendered file whose bytes did not change.
     """
+    from sitegen.units import Target, describe, reusable, write_units
+
     output.parent.mkdir(parents=True, exist_ok=True)
     temp = Path(tempfile.mkdtemp(prefix=f"{output.name}{_TEMP}{os.getpid()}-", dir=output.parent))
     temp.chmod(0o755)  # mkdtemp's 0700 would hide the published site from a web server
     hashes: dict[str, str] = {}
+    records: dict[str, tuple[str, str]] = {}
     pages = feeds = files = 0
     try:
-        made: set[Path] = set()
-        for item in renderer.outputs():
-            parts = item.path.split("/")
-            # Paths come from validated slugs, but check anyway: nothing may land outside.
-            if any(part in ("", ".", "..") or "\\" in part for part in parts):
-                raise SitegenError(f"refusing to write outside the output folder: {item.path}")
-            target = temp.joinpath(*parts)
-            if target.parent not in made:
-                target.parent.mkdir(parents=True, exist_ok=True)
-                made.add(target.parent)
-            hashes[item.path] = digest(item.data)
-            if previous.get(item.path) != hashes[item.path] or not _link(output, parts, target):
-                target.write_bytes(item.data)
-                files += 1
-            pages += item.kind == "page"
-            feeds += item.kind == "feed"
+        units = renderer.units()
+        published = cache.unit_keys() if previous else {}
+        plans = [reusable(unit, published, previous) for unit in units]
+        count = _workers(workers, sum(plan is None for plan in plans))
+        results = write_units(units, plans, Target(temp, output, previous), count)
+        for unit, written in zip(units, results, strict=True):
+            for path, hashed, kind, wrote in written:
+                hashes[path] = hashed
+                files += wrote
+                pages += kind == "page"
+                feeds += kind == "feed"
+            if unit.key is not None:
+                records[unit.name] = (unit.key, describe(written))
         _publish(temp, output)
     except BaseException:
         shutil.rmtree(temp, ignore_errors=True)
         raise
-    cache.set_output_hashes(hashes, renderer.reuse.keys)
+    cache.set_output_hashes(hashes, records)
     return pages, feeds, files
+
+
+def _workers(asked: int | None, to_render: int) -> int:
+    """Processes to render with: as asked, else both cores when there is enough to render."""
+    if asked is not None:
+        return max(1, asked)
+    return default_workers() if to_render >= _POOL_MINIMUM else 1
 
 
 def _published_hashes(cache: BuildCache, output: Path) -> dict[str, str]:
@@ -248,14 +272,6 @@ def _published_hashes(cache: BuildCache, output: Path) -> dict[str, str]:
     if cache.state("output") != f"{output}|{folder_identity(output)}":
         return {}
     return cache.output_hashes()
-
-
-def _link(output: Path, parts: list[str], target: Path) -> bool:
-    try:
-        os.link(output.joinpath(*parts), target)
-    except OSError:
-        return False
-    return True
 
 
 def _publish(temp: Path, output: Path) -> None:

@@ -5,8 +5,9 @@
 - `files`: the content hash of each input file, reused while its size, mtime and inode are the same.
 - `outputs`: the hash of every file of the last published site, so a rebuild can hard-link the
   files whose bytes did not change instead of writing them again.
-- `feed_keys`: for each published feed, a hash of everything it was rendered from, so a rebuild
-  reads an unchanged feed back from the published site instead of rendering it again.
+- `units`: for each rendering unit of the published site (a page, a list page, a feed pair…), the
+  hash of its declared inputs and the files it made, so a rebuild links an unchanged unit's files
+  from the published site instead of rendering it again.
 - `state`: the digest of all inputs of the last published build and the identity of its output
   folder; when both match, a rebuild has nothing to do.
 
@@ -33,7 +34,7 @@ _SCHEMA = (
     "CREATE TABLE IF NOT EXISTS files (path TEXT PRIMARY KEY, stamp TEXT NOT NULL, hash TEXT)",
     "CREATE TABLE IF NOT EXISTS outputs (path TEXT PRIMARY KEY, hash TEXT NOT NULL)",
     "CREATE TABLE IF NOT EXISTS state (name TEXT PRIMARY KEY, value TEXT NOT NULL)",
-    "CREATE TABLE IF NOT EXISTS feed_keys (path TEXT PRIMARY KEY, key TEXT NOT NULL)",
+    "CREATE TABLE IF NOT EXISTS units (name TEXT PRIMARY KEY, key TEXT NOT NULL, files TEXT)",
 )
 _POOL_MINIMUM = 64  # below this many conversions a process pool costs more than it saves
 _CHUNK = 100
@@ -178,16 +179,21 @@ class BuildCache:
     def output_hashes(self) -> dict[str, str]:
         return dict(self._db.execute("SELECT path, hash FROM outputs"))
 
-    def set_output_hashes(self, hashes: Mapping[str, str], feed_keys: Mapping[str, str]) -> None:
-        """The published site's file hashes, and the key of the inputs of each feed in it."""
+    def set_output_hashes(
+        self, hashes: Mapping[str, str], units: Mapping[str, tuple[str, str]]
+    ) -> None:
+        """The published site's file hashes, and each unit's input key and files in it."""
         self._db.execute("DELETE FROM outputs")
         self._db.executemany("INSERT INTO outputs VALUES (?, ?)", hashes.items())
-        self._db.execute("DELETE FROM feed_keys")
-        self._db.executemany("INSERT INTO feed_keys VALUES (?, ?)", feed_keys.items())
+        self._db.execute("DELETE FROM units")
+        rows = ((name, key, files) for name, (key, files) in units.items())
+        self._db.executemany("INSERT INTO units VALUES (?, ?, ?)", rows)
         self._db.commit()
 
-    def feed_keys(self) -> dict[str, str]:
-        return dict(self._db.execute("SELECT path, key FROM feed_keys"))
+    def unit_keys(self) -> dict[str, tuple[str, str]]:
+        """Each published unit's input key and files (`kind path` lines)."""
+        rows = self._db.execute("SELECT name, key, files FROM units")
+        return {name: (key, files or "") for name, key, files in rows}
 
 
 def folder_identity(folder: Path) -> str | None:

@@ -1,4 +1,4 @@
-"""The site renderer as an incremental build uses it: cached bodies, feeds read back when unchanged.
+"""The site renderer as an incremental build uses it: article bodies from the build cache.
 
 Kept apart from `sitegen.build` so that a rebuild with nothing to do never imports the renderer.
 """
@@ -6,15 +6,14 @@ Kept apart from `sitegen.build` so that a rebuild with nothing to do never impor
 from __future__ import annotations
 
 import importlib.metadata
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Mapping
 from pathlib import Path
 
 import sitegen
 from sitegen.cache import BuildCache, default_workers, digest
 from sitegen.config import Settings
-from sitegen.model import Article
 from sitegen.render.markdown import MarkdownRenderer, drop_repeated_standfirst
-from sitegen.render.pages import FeedLink, Output, SiteRenderer
+from sitegen.render.pages import SiteRenderer
 from sitegen.render.templates import Theme
 from sitegen.site import Site
 
@@ -46,78 +45,20 @@ class CachedMarkdown:
 
 
 def code_salt() -> str:
-    """What a feed's bytes depend on besides its inputs: the code that renders it."""
+    """What a unit's bytes depend on besides its inputs: the code that renders it."""
     code = sorted(Path(sitegen.__file__).parent.rglob("*.py"))
     parts = [sitegen.__version__, *(importlib.metadata.version(d) for d in ("feedgen", "lxml"))]
     return digest(*parts, *(f"{path}\0{digest(path.read_bytes())}" for path in code))
 
 
-class FeedReuse:
-    """Feeds whose inputs are the same as in the published site are read back from it."""
-
-    def __init__(
-        self, published: Path, hashes: Mapping[str, str], keys: Mapping[str, str], salt: str
-    ):
-        self._published = published
-        self._hashes = hashes
-        self._old_keys = keys
-        self._salt = salt
-        self._items: dict[str, str] = {}
-        self.keys: dict[str, str] = {}  # this build's feeds: path -> key
-
-    def key(
-        self, renderer: SiteRenderer, parts: tuple[str, ...], articles: Iterable[Article]
-    ) -> str:
-        """A hash of everything the feed is made of: every listed article's feed entry included."""
-        items = [self._item(renderer, article) for article in articles]
-        return digest(self._salt, repr(renderer.settings), *parts, *items)
-
-    def _item(self, renderer: SiteRenderer, article: Article) -> str:
-        found = self._items.get(article.id)
-        if found is None:
-            item = renderer.feed_items.get(article.id)
-            found = digest(article.id, repr(item) if item is not None else repr(article))
-            self._items[article.id] = found
-        return found
-
-    def read(self, path: str, key: str) -> bytes | None:
-        """The published bytes of `path` when they were made from the same inputs, else None."""
-        self.keys[path] = key
-        expected = self._hashes.get(path)
-        if expected is None or self._old_keys.get(path) != key:
-            return None
-        try:
-            data = self._published.joinpath(*path.split("/")).read_bytes()
-        except OSError:
-            return None
-        return data if digest(data) == expected else None
-
-
 class CachedRenderer(SiteRenderer):
-    """The site renderer with article bodies from the build cache and unchanged feeds reused."""
+    """The site renderer with article bodies from the build cache."""
 
     def __init__(
-        self,
-        site: Site,
-        settings: Settings,
-        theme: Theme,
-        bodies: Mapping[str, str],
-        reuse: FeedReuse,
+        self, site: Site, settings: Settings, theme: Theme, bodies: Mapping[str, str], salt: str
     ):
         self._cached_markdown = CachedMarkdown(bodies)
-        self.reuse = reuse
-        super().__init__(site, settings, theme)
-
-    def feeds(
-        self, link: FeedLink, page_path: str, subtitle: str, articles: tuple[Article, ...]
-    ) -> Iterator[Output]:
-        key = self.reuse.key(self, (repr(link), page_path, subtitle), articles)
-        atom, rss = self.reuse.read(link.atom, key), self.reuse.read(link.rss, key)
-        if atom is None or rss is None:
-            yield from super().feeds(link, page_path, subtitle, articles)
-            return
-        yield Output(link.atom, atom, "feed")
-        yield Output(link.rss, rss, "feed")
+        super().__init__(site, settings, theme, salt)
 
     @property  # type: ignore[override]
     def markdown(self) -> CachedMarkdown:

@@ -633,13 +633,51 @@ def _named_in(name: str, folded: str) -> bool:
     return titled and re.search(rf"\b{re.escape(words[-1])}\b", folded) is not None
 
 
-def _only_here(article: Article, others: Sequence[Article]) -> SourceDetails:
+@dataclass(frozen=True, slots=True)
+class ArticleDetails:
+    """What one article says (its names, figures, quotes) and what it can confirm for others."""
+
+    names: tuple[str, ...]
+    figures: tuple[str, ...]
+    quotes: tuple[str, ...]
+    folded: str  # the casefolded title, standfirst and body
+    numbers: frozenset[str]
+
+
+def article_details(article: Article) -> ArticleDetails:
     text = "\n".join(part for part in (article.standfirst or "", article.body))
-    rest = "\n".join(article_text(a) for a in others)
-    folded, numbers = rest.casefold(), _numbers_in(rest)
-    own_names = [n for n in names(text) if not _named_in(n, folded)]
-    own_figures = [f for f in figures(text) if f.split(" ")[0] not in numbers]
-    own_quotes = [q for q in quotes(text) if q.casefold() not in folded]
+    whole = article_text(article)
+    return ArticleDetails(
+        names(text), figures(text), quotes(text), whole.casefold(), frozenset(_numbers_in(whole))
+    )
+
+
+class DetailsCache:
+    """Each article's details worked out once per build, however many stories ask for them."""
+
+    def __init__(self) -> None:
+        self._known: dict[str, ArticleDetails] = {}
+
+    def of(self, article: Article) -> ArticleDetails:
+        found = self._known.get(article.id)
+        if found is None:
+            found = self._known[article.id] = article_details(article)
+        return found
+
+
+def _said_elsewhere(name: str, others: Sequence[ArticleDetails]) -> bool:
+    return any(_named_in(name, other.folded) for other in others)
+
+
+def _only_here(
+    article: Article, own: ArticleDetails, others: Sequence[ArticleDetails]
+) -> SourceDetails:
+    numbers = frozenset().union(*(other.numbers for other in others))
+    own_names = [n for n in own.names if not _said_elsewhere(n, others)]
+    own_figures = [f for f in own.figures if f.split(" ")[0] not in numbers]
+    own_quotes = [
+        q for q in own.quotes if not any(q.casefold() in other.folded for other in others)
+    ]
     return SourceDetails(
         article,
         tuple(own_names[:_MAX_DETAILS]),
@@ -648,11 +686,13 @@ def _only_here(article: Article, others: Sequence[Article]) -> SourceDetails:
     )
 
 
-def unique_details(story: Story) -> tuple[SourceDetails, ...]:
+def unique_details(story: Story, cache: DetailsCache | None = None) -> tuple[SourceDetails, ...]:
     """For each article of a story: the names, figures and quotes no other article has."""
     if not story.multi_source:
         return ()
+    known = cache if cache is not None else DetailsCache()
+    details = [(article.id, known.of(article)) for article in story.articles]
     return tuple(
-        _only_here(article, [a for a in story.articles if a.id != article.id])
-        for article in story.articles
+        _only_here(article, own, [d for other, d in details if other != article.id])
+        for article, (_id, own) in zip(story.articles, details, strict=True)
     )

@@ -78,15 +78,17 @@ def test_an_exception_while_writing_leaves_the_old_site(tmp_path, monkeypatch):
     before = snapshot(tmp_path / "public")
     from sitegen.render import pages
 
-    real = pages.SiteRenderer.outputs
+    real = pages.SiteRenderer.units
+
+    def disk_full():
+        raise OSError("disk full")
+        yield
 
     def failing(self):
-        for number, item in enumerate(real(self)):
-            if number == 3:
-                raise OSError("disk full")
-            yield item
+        units = real(self)
+        return [*units[:3], pages.Unit("failing", None, disk_full), *units[3:]]
 
-    monkeypatch.setattr(pages.SiteRenderer, "outputs", failing)
+    monkeypatch.setattr(pages.SiteRenderer, "units", failing)
     write_project(tmp_path, [article(3)])
     try:
         build(project)
@@ -111,13 +113,14 @@ def test_a_killed_build_leaves_the_old_site_and_the_next_build_tidies_up(tmp_pat
         from sitegen.config import Project
         from sitegen.render import pages
 
-        real = pages.SiteRenderer.outputs
+        real = pages.SiteRenderer.units
+        def die():
+            os.kill(os.getpid(), signal.SIGKILL)
+            yield
         def dying(self):
-            for number, item in enumerate(real(self)):
-                if number == 5:
-                    os.kill(os.getpid(), signal.SIGKILL)
-                yield item
-        pages.SiteRenderer.outputs = dying
+            units = real(self)
+            return [*units[:5], pages.Unit("dying", None, die), *units[5:]]
+        pages.SiteRenderer.units = dying
         build_site(Project(Path({str(tmp_path)!r})), import_seeds=False)
         """
     )
@@ -197,10 +200,10 @@ def test_an_output_path_that_would_escape_is_refused(tmp_path, monkeypatch):
     before = snapshot(tmp_path / "public")
     from sitegen.render import pages
 
-    def escaping(self):
+    def escape():
         yield pages.Output("../escaped.html", b"x", "page")
 
-    monkeypatch.setattr(pages.SiteRenderer, "outputs", escaping)
+    monkeypatch.setattr(pages.SiteRenderer, "units", lambda self: [pages.Unit("x", None, escape)])
     # A content change, so the build renders again (an unchanged site is not rebuilt).
     first = sorted(project.articles.glob("*.md"))[0]
     first.write_text(first.read_text(encoding="utf-8") + "\nMore.\n", encoding="utf-8")

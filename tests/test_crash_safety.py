@@ -270,6 +270,7 @@ from pathlib import Path
 mode, root = sys.argv[1], sys.argv[2]
 real_rename, real_write = Path.rename, Path.write_bytes
 written = 0
+build_process = os.getpid()  # rendering may happen in forked workers: the whole build dies
 
 def rename(self, target):
     # The second rename of a publish moves the new folder onto `public`: die just before it.
@@ -282,6 +283,7 @@ def write_bytes(self, data):
     written += 1
     if mode.startswith("write:") and written == int(mode[6:]):
         real_write(self, data[: len(data) // 2])  # half a file on disk, then death
+        os.kill(build_process, signal.SIGKILL)
         os.kill(os.getpid(), signal.SIGKILL)
     return real_write(self, data)
 

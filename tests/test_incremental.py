@@ -197,3 +197,25 @@ def test_changed_paths_are_hashed_even_when_their_stamp_looks_the_same(tmp_path:
     result = build_site(project, import_seeds=False, changed={path})
     assert result.published and not result.unchanged
     assert _tree(project.root / "public") == _clean_build(project, tmp_path / "clean")
+
+
+def test_parallel_build_equals_single_process_build(tmp_path: Path) -> None:
+    rng = random.Random(7)
+    project = _new_project(tmp_path / "site", rng)
+    for number in range(6, 40):
+        _write(project, _article(rng, number))
+    single = _clean_build(project, tmp_path / "single")
+    shutil.rmtree(tmp_path / "single")
+    shutil.copytree(project.root, tmp_path / "single")
+    parallel = build_site(Project(tmp_path / "single"), import_seeds=False, workers=2)
+    assert parallel.published and parallel.ok
+    assert _tree(tmp_path / "single" / "public") == single
+    path = sorted(project.articles.glob("*.md"))[3]
+    path.write_text(path.read_text(encoding="utf-8") + "\nEdited.\n", encoding="utf-8")
+    assert build_site(project, import_seeds=False, workers=2).published  # cold, over the pool
+    assert build_site(project, import_seeds=False, workers=2).unchanged
+    edited = path.read_text(encoding="utf-8").replace("Edited.", "Edited again.")
+    path.write_text(edited, encoding="utf-8")
+    result = build_site(project, import_seeds=False, workers=2)  # incremental, over the pool
+    assert result.published and 0 < result.files_written < parallel.files_written
+    assert _tree(project.root / "public") == _clean_build(project, tmp_path / "clean")

@@ -6,14 +6,16 @@ here touches the disk except reading theme assets; `sitegen.build` writes and pu
 
 from __future__ import annotations
 
+import functools
 import html
-from collections.abc import Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from typing import Any, Literal
 from urllib.parse import urljoin
 
 import nh3
 
+from sitegen.cache import digest
 from sitegen.config import Settings
 from sitegen.model import Article, When
 from sitegen.render.feeds import Category, FeedItem, FeedSpec, render_feeds
@@ -33,10 +35,11 @@ from sitegen.render.newsroom import (
     recent,
 )
 from sitegen.render.sitemap import SitemapEntry, robots_txt, sitemap_xml
-from sitegen.render.story_pages import story_outputs
+from sitegen.render.story_pages import story_units
 from sitegen.render.templates import Theme, iso
-from sitegen.site import Site, Term, article_path, paginate
-from sitegen.stories import home_items
+from sitegen.site import Pager, Site, TaxonomyKind, Term, article_path, paginate
+from sitegen.slugs import make_slug
+from sitegen.stories import DetailsCache, Story, home_items
 
 OutputKind = Literal["page", "feed", "asset", "other"]
 _DESCRIPTION_LENGTH = 160
@@ -47,6 +50,18 @@ class Output:
     path: str  # relative, POSIX
     data: bytes
     kind: OutputKind
+
+
+@dataclass(frozen=True, slots=True)
+class Unit:
+    """Outputs rendered together from declared inputs; `key` hashes them (None: always render).
+
+    A unit whose key is the one its published files were made with need not be rendered again.
+    """
+
+    name: str
+    key: str | None
+    render: Callable[[], Iterator[Output]]
 
 
 @dataclass(frozen=True, slots=True)
@@ -99,16 +114,24 @@ def shorten(text: str, limit: int = _DESCRIPTION_LENGTH) -> str:
 class SiteRenderer:
     """Renders a Site with a Theme into outputs; one instance per build."""
 
-    def __init__(self, site: Site, settings: Settings, theme: Theme):
+    def __init__(self, site: Site, settings: Settings, theme: Theme, salt: str = ""):
         self.site = site
+        self.salt = salt  # a hash of what every page depends on: theme files, code
         self.settings = settings
         self.theme = theme
         self.markdown = MarkdownRenderer()
+        self.positions = {a.id: n for n, a in enumerate(site.articles)}  # the site's order
+        self.details = DetailsCache()
+        self._terms = {(term.kind, term.slug): term for term in site.terms}
+        self._slugs: dict[str, str] = {}
         self.site_feed = FeedLink(settings.title, "atom.xml", "rss.xml")
         self.views = {a.id: self._view(a) for a in site.articles}
-        self.feed_items = {
-            a.id: self._feed_item(self.views[a.id]) for a in site.articles if a.date is not None
-        }
+        self._feed_items: dict[str, FeedItem] = {}
+        self._item_keys: dict[str, str] = {}
+        self._story_keys: dict[str, str] = {}
+        self._page_salt = digest(
+            salt, repr(settings), *(f"{t.name}\0{t.slug}" for t in site.sections)
+        )
 
     # --- URLs ----------------------------------------------------------------------------------
 
@@ -123,14 +146,22 @@ class SiteRenderer:
             path=article_path(article),
             body_html=body,
             description=shorten(" ".join(description.split())),
-            sections=tuple(self.site.term("sections", name) for name in article.sections),
-            tags=tuple(self.site.term("tags", name) for name in article.tags),
-            publisher=self.site.term("publishers", article.publisher)
-            if article.publisher
-            else None,
+            sections=tuple(self.term("sections", name) for name in article.sections),
+            tags=tuple(self.term("tags", name) for name in article.tags),
+            publisher=self.term("publishers", article.publisher) if article.publisher else None,
             original_url=safe_link(article.source.url, web=True),
             photo_sources=tuple(safe_link(photo.image, web=True) for photo in article.photos),
         )
+
+    def term(self, kind: TaxonomyKind, name: str) -> Term:
+        """`Site.term` by one dictionary lookup instead of a scan of every term."""
+        slug = self._slugs.get(name)
+        if slug is None:
+            slug = self._slugs[name] = make_slug(name)
+        try:
+            return self._terms[(kind, slug)]
+        except KeyError:
+            raise KeyError(f"{kind}: {name}") from None
 
     def _noindex(self, article: Article) -> bool:
         return not article.original and self.settings.republished == "noindex"
@@ -202,20 +233,54 @@ class SiteRenderer:
         kicker: str | None = None,
         feed: FeedLink | None = None,
     ) -> Iterator[Output]:
-        feeds = (self.site_feed,) if feed is None else (feed, self.site_feed)
+        for unit in self.list_units(base, title, description, articles, kicker=kicker, feed=feed):
+            yield from unit.render()
+
+    def list_units(
+        self,
+        base: str,
+        title: str,
+        description: str,
+        articles: tuple[Article, ...],
+        *,
+        kicker: str | None = None,
+        feed: FeedLink | None = None,
+    ) -> Iterator[Unit]:
+        """One unit per page of the list; each depends on the articles it shows."""
+        head = (base, title, description, repr(kicker), repr(feed))
         for pager in paginate(base, articles, self.settings.per_page):
-            heading = title if pager.number == 1 else f"{title} — page {pager.number}"
-            meta = PageMeta(heading, description, pager.path, self.abs_url(pager.path), feeds=feeds)
-            items = tuple(self.views[a.id] for a in pager.items)
-            yield self._page(
-                "list.html", meta, pager=pager, items=items, kicker=kicker, heading=title, feed=feed
-            )
+            key = self.page_key(*head, str(pager.number), str(pager.count), *self.keys(pager.items))
+            render = functools.partial(self._list_page, pager, title, description, kicker, feed)
+            yield Unit(f"list:{pager.path}", key, render)
+
+    def _list_page(
+        self,
+        pager: Pager,
+        title: str,
+        description: str,
+        kicker: str | None,
+        feed: FeedLink | None,
+    ) -> Iterator[Output]:
+        feeds = (self.site_feed,) if feed is None else (feed, self.site_feed)
+        heading = title if pager.number == 1 else f"{title} — page {pager.number}"
+        meta = PageMeta(heading, description, pager.path, self.abs_url(pager.path), feeds=feeds)
+        items = tuple(self.views[a.id] for a in pager.items)
+        yield self._page(
+            "list.html", meta, pager=pager, items=items, kicker=kicker, heading=title, feed=feed
+        )
 
     def term_feed(self, term: Term) -> FeedLink:
         title = f"{self.settings.title}: {term.name}"
         return FeedLink(title, term.path + "atom.xml", term.path + "rss.xml")
 
     # --- feeds ---------------------------------------------------------------------------------
+
+    def feed_item(self, article: Article) -> FeedItem:
+        """An article's feed entry, made once per process when a feed first lists it."""
+        found = self._feed_items.get(article.id)
+        if found is None:
+            found = self._feed_items[article.id] = self._feed_item(self.views[article.id])
+        return found
 
     def _feed_item(self, view: ArticleView) -> FeedItem:
         article = view.article
@@ -252,29 +317,93 @@ class SiteRenderer:
             rss_url=self.abs_url(link.rss),
             language=self.settings.language,
             author=self.settings.title,
-            items=tuple(self.feed_items[a.id] for a in dated),
+            items=tuple(self.feed_item(a) for a in dated),
         )
         atom, rss = render_feeds(spec)
         yield Output(link.atom, atom, "feed")
         yield Output(link.rss, rss, "feed")
 
+    # --- input keys ----------------------------------------------------------------------------
+
+    def page_key(self, *parts: str) -> str:
+        """A unit's key: the settings, theme, code and section menu, and the unit's own inputs."""
+        return digest(self._page_salt, *parts)
+
+    def item_key(self, article: Article) -> str:
+        """A hash of everything a page may show of an article: itself, its terms, its story."""
+        found = self._item_keys.get(article.id)
+        if found is None:
+            view = self.views[article.id]
+            terms = (*view.sections, *view.tags, *((view.publisher,) if view.publisher else ()))
+            story = self.site.stories.of(article)
+            found = digest(
+                self._own_key(article),
+                *(f"{t.kind}\0{t.name}\0{t.slug}" for t in terms),
+                self._story_key(story) if story is not None else "",
+            )
+            self._item_keys[article.id] = found
+        return found
+
+    def keys(self, articles: Iterable[Article]) -> list[str]:
+        return [self.item_key(article) for article in articles]
+
+    def _own_key(self, article: Article) -> str:
+        return digest(repr(article), self.views[article.id].body_html)
+
+    def _story_key(self, story: Story) -> str:
+        found = self._story_keys.get(story.slug)
+        if found is None:
+            members = (self._own_key(a) for a in story.articles)
+            found = self._story_keys[story.slug] = digest(story.slug, story.title, *members)
+        return found
+
     # --- everything ----------------------------------------------------------------------------
 
     def outputs(self) -> Iterator[Output]:
+        """Every output file in a fixed order, rendered here, one unit after another."""
+        for unit in self.units():
+            yield from unit.render()
+
+    def units(self) -> list[Unit]:
+        """Every output as independent units, in output order; each names its inputs' hash."""
         site, settings = self.site, self.settings
-        for article in site.articles:
-            yield self.article_page(self.views[article.id])
-        yield from story_outputs(self)
+        units = [self._article_unit(article) for article in site.articles]
+        units.extend(story_units(self))
         home = home_items(site.articles, site.stories)  # a story with many sources: one item
-        yield from self.list_pages("", settings.title, settings.description, home)
-        yield from self.feeds(self.site_feed, "", settings.description, site.articles)
+        units.extend(self.list_units("", settings.title, settings.description, home))
+        units.append(self.feed_unit(self.site_feed, "", settings.description, site.articles))
         for term in site.terms:
             link = self.term_feed(term)
             about = f"{term.label}: {term.name} — {settings.title}"
-            yield from self.list_pages(
-                term.path, term.name, about, term.articles, kicker=term.label, feed=link
+            units.extend(
+                self.list_units(
+                    term.path, term.name, about, term.articles, kicker=term.label, feed=link
+                )
             )
-            yield from self.feeds(link, term.path, about, term.articles)
+            units.append(self.feed_unit(link, term.path, about, term.articles))
+        months = (f"{m.label}\0{'|'.join(self.keys(m.articles))}" for m in site.archive)
+        units.append(Unit("archive", self.page_key("archive", *months), self._archive))
+        units.append(Unit("404", self.page_key("404"), self._not_found))
+        units.append(Unit("sitemaps", None, self._sitemaps))
+        units.append(Unit("assets", None, self._assets))
+        return units
+
+    def _article_unit(self, article: Article) -> Unit:
+        view = self.views[article.id]
+        key = self.page_key("article", self.item_key(article))
+        return Unit(f"article:{view.path}", key, lambda: iter((self.article_page(view),)))
+
+    def feed_unit(
+        self, link: FeedLink, page_path: str, subtitle: str, articles: tuple[Article, ...]
+    ) -> Unit:
+        """An Atom and RSS feed pair; it depends on the entries it lists, not on the whole site."""
+        dated = [a for a in articles if a.date is not None][: self.settings.feed_entries]
+        key = self.page_key("feed", repr(link), page_path, subtitle, *self.keys(dated))
+        render = functools.partial(self.feeds, link, page_path, subtitle, articles)
+        return Unit(f"feed:{link.atom}", key, render)
+
+    def _archive(self) -> Iterator[Output]:
+        site, settings = self.site, self.settings
         yield self._page(
             "archive.html",
             PageMeta(
@@ -286,6 +415,8 @@ class SiteRenderer:
             ),
             months=tuple((m, tuple(self.views[a.id] for a in m.articles)) for m in site.archive),
         )
+
+    def _not_found(self) -> Iterator[Output]:
         yield self._page(
             "404.html",
             PageMeta(
@@ -297,11 +428,15 @@ class SiteRenderer:
                 noindex=True,
             ),
         )
+
+    def _sitemaps(self) -> Iterator[Output]:
         yield Output("sitemap.xml", sitemap_xml(self._sitemap()).encode("utf-8"), "other")
         for path, text in news_sitemaps(self._news(), self.settings.title, self.settings.base_url):
             yield Output(path, text.encode("utf-8"), "other")
         sitemaps = (self.abs_url("sitemap.xml"), self.abs_url(NEWS_SITEMAP))
         yield Output("robots.txt", robots_txt(*sitemaps).encode("utf-8"), "other")
+
+    def _assets(self) -> Iterator[Output]:
         for asset in self.theme.assets.values():
             yield Output(asset.target, asset.source.read_bytes(), "asset")
 

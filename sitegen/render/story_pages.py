@@ -6,6 +6,7 @@ dateline, cited agencies, photo credits, and the names, figures and quotes only 
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
@@ -14,7 +15,7 @@ from sitegen.model import Article
 from sitegen.stories import SourceDetails, Story, unique_details
 
 if TYPE_CHECKING:
-    from sitegen.render.pages import ArticleView, FeedLink, Output, SiteRenderer
+    from sitegen.render.pages import ArticleView, FeedLink, Output, SiteRenderer, Unit
 
 
 @dataclass(frozen=True, slots=True)
@@ -37,13 +38,14 @@ def story_feed(renderer: SiteRenderer, story: Story) -> FeedLink:
     return FeedLink(title, story.path + "atom.xml", story.path + "rss.xml")
 
 
-def _newest_first(renderer: SiteRenderer, story: Story) -> tuple[Article, ...]:
-    order = {a.id: n for n, a in enumerate(renderer.site.articles)}
+def newest_first(renderer: SiteRenderer, story: Story) -> tuple[Article, ...]:
+    """The story's articles in the site's order (newest first), by the renderer's one lookup."""
+    order = renderer.positions
     return tuple(sorted(story.articles, key=lambda a: order[a.id]))
 
 
 def _cards(renderer: SiteRenderer, story: Story) -> tuple[SourceCard, ...]:
-    details = {d.article.id: d for d in unique_details(story)}
+    details = {d.article.id: d for d in unique_details(story, renderer.details)}
     return tuple(SourceCard(renderer.views[a.id], details.get(a.id)) for a in story.articles)
 
 
@@ -53,17 +55,25 @@ def story_page(renderer: SiteRenderer, story: Story, feed: FeedLink | None) -> O
     count = len(story.articles)
     description = f"{story.title}: how {count} source{'s' if count != 1 else ''} reported it."
     feeds = (feed, renderer.site_feed) if feed else (renderer.site_feed,)
-    meta = PageMeta(
-        story.title, description, story.path, renderer.abs_url(story.path), feeds=feeds
-    )
+    meta = PageMeta(story.title, description, story.path, renderer.abs_url(story.path), feeds=feeds)
     return renderer._page("story.html", meta, story=story, cards=_cards(renderer, story), feed=feed)
 
 
-def story_outputs(renderer: SiteRenderer) -> Iterator[Output]:
+def story_units(renderer: SiteRenderer) -> Iterator[Unit]:
     """Every story's page, and an Atom and RSS feed for each story with two or more sources."""
+    from sitegen.render.pages import Unit
+
     for story in renderer.site.stories.all:
         feed = story_feed(renderer, story) if story.multi_source else None
-        yield story_page(renderer, story, feed)
+        members = renderer.keys(story.articles)
+        key = renderer.page_key("story", story.path, story.title, repr(feed), *members)
+        yield Unit(
+            f"story:{story.path}", key, functools.partial(_story_page, renderer, story, feed)
+        )
         if feed is not None:
             about = f"Story: {story.title} — {renderer.settings.title}"
-            yield from renderer.feeds(feed, story.path, about, _newest_first(renderer, story))
+            yield renderer.feed_unit(feed, story.path, about, newest_first(renderer, story))
+
+
+def _story_page(renderer: SiteRenderer, story: Story, feed: FeedLink | None) -> Iterator[Output]:
+    yield story_page(renderer, story, feed)
