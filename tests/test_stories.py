@@ -10,7 +10,9 @@ from pathlib import Path
 
 import pytest
 
+from sitegen.build import build_site
 from sitegen.config import Project, Settings
+from sitegen.content import dump_article
 from sitegen.importer import import_paths
 from sitegen.model import Article
 from sitegen.site import load_articles
@@ -249,3 +251,19 @@ def test_home_shows_a_story_once_at_its_newest_article(seeds, samples):
     items = home_items(everything, stories)
     assert len(items) == len(everything) - 1
     assert [a.slug for a in items if a.slug in (NOVAYA, IRNA)] == [everything[-2].slug]
+
+
+def test_sitemap_lists_story_pages_with_two_or_more_sources(tmp_path, seeds, samples):
+    project = Project(tmp_path)
+    project.articles.mkdir(parents=True)
+    solo = dataclasses.replace(samples[0], story="solo")
+    for item in (*seeds, solo):
+        (project.articles / f"{item.slug}.md").write_text(dump_article(item), encoding="utf-8")
+    result = build_site(project, import_seeds=False)
+    assert result.published and result.ok, result.errors
+    sitemap = (tmp_path / "public" / "sitemap.xml").read_text(encoding="utf-8")
+    base = Settings().base_url
+    story = f"<url><loc>{base}stories/{NOVAYA}/</loc><lastmod>2024-06-19"
+    assert sitemap.count(story) == 1
+    assert (tmp_path / "public" / "stories" / "solo" / "index.html").is_file()
+    assert "stories/solo/" not in sitemap  # one source: a page, but not one to index

@@ -447,11 +447,23 @@ class SiteRenderer:
         yield SitemapEntry(self.abs_url("archive/"))
         for term in self.site.terms:
             yield SitemapEntry(self.abs_url(term.path))
+        for story in self.site.stories.all:
+            if story.multi_source:
+                yield SitemapEntry(self.abs_url(story.path), self._story_lastmod(story))
         for article in self.site.articles:
             if self._noindex(article):
                 continue
             lastmod = self._iso(self._modified(article) or article.date)
             yield SitemapEntry(self.abs_url(article_path(article)), lastmod)
+
+    def _story_lastmod(self, story: Story) -> str | None:
+        """When a story page last changed: its newest article's last modification or date."""
+        moments = [
+            self.site.moment(when)
+            for a in story.articles
+            if (when := self._modified(a) or a.date) is not None
+        ]
+        return iso(max(moments)) if moments else None
 
     def _news(self) -> list[NewsEntry]:
         """Recent, indexable, dated articles for the Google News sitemap."""
