@@ -10,10 +10,11 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal, TypeVar
+from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo
 
 from sitegen.content import read_article
@@ -123,15 +124,38 @@ def load_articles(folder: Path) -> Loaded:
         owner[article.slug] = path
         articles.append(article)
         files.append(path)
+        errors.extend(_missing_images(path, article))
     return Loaded(tuple(articles), tuple(files), tuple(errors))
 
 
-def _slug_error(path: Path, problem: str) -> ContentError:
-    line = 1
+def _missing_images(path: Path, article: Article) -> list[ContentError]:
+    """An error for each `photos[].image` naming a local file (beside the article) that is not
+    there. The article is still built; web URLs are not checked."""
+    found: list[ContentError] = []
+    for photo in article.photos:
+        image = (photo.image or "").strip()
+        if not image or urlsplit(image).scheme or image.startswith(("/", "\\")):
+            continue
+        if not (path.parent / image).is_file():
+            line = _line_of(
+                path,
+                lambda text, image=image: text.lstrip(" -").startswith("image:") and image in text,
+            )
+            problem = f"front matter 'photos': image '{image}' does not exist"
+            found.append(ContentError(problem, path, line))
+    return found
+
+
+def _line_of(path: Path, matches: Callable[[str], bool]) -> int:
+    """The first front matter line that `matches` (1 when none does)."""
     for number, text in enumerate(path.read_text(encoding="utf-8").split("\n"), start=1):
-        if text.startswith("slug:"):
-            line = number
-            break
+        if matches(text):
+            return number
+    return 1
+
+
+def _slug_error(path: Path, problem: str) -> ContentError:
+    line = _line_of(path, lambda text: text.startswith("slug:"))
     return ContentError(f"front matter 'slug': {problem}", path, line)
 
 

@@ -130,3 +130,32 @@ def test_concurrent_requests_during_rebuilds_get_whole_pages(served: Served, tmp
         page = served.text(f"/articles/article-{n}/")
         assert marker(n, version) in page, (n, version)
     assert "failed" not in served.stderr()
+
+
+def test_the_load_checks_catch_incomplete_and_mixed_responses():
+    from email.message import Message
+
+    from tests.loadkit import check
+
+    def headers(body: bytes, length: int | None = None) -> Message:
+        message = Message()
+        message["Content-Length"] = str(len(body) if length is None else length)
+        return message
+
+    page = {"path": "/a/", "kind": "html", "status": 200}
+    article = {"path": "/articles/article-3/", "kind": "article", "status": 200, "article": 3}
+    whole = b"<!DOCTYPE html><html><body>LOADMARK-3-1 LOADMARK-3-1</body></html>\n"
+    assert check(article, 200, headers(whole), whole) is None
+    assert check(page, 404, headers(whole), whole)  # wrong status
+    assert check(page, 200, headers(whole, len(whole) + 9), whole)  # short body
+    assert check(page, 200, headers(whole[:-12]), whole[:-12])  # truncated
+    doubled = whole + whole
+    assert check(page, 200, headers(doubled), doubled)  # two documents
+    mixed = whole.replace(b"3-1 ", b"3-2 ")
+    assert check(article, 200, headers(mixed), mixed)  # two versions in one page
+    other = whole.replace(b"LOADMARK-3", b"LOADMARK-4")
+    assert check(article, 200, headers(other), other)  # another article's page
+    feed = {"path": "/atom.xml", "kind": "xml", "status": 200}
+    assert check(feed, 200, headers(b"<feed><entry>"), b"<feed><entry>")
+    css = {"path": "/s.css", "kind": "static", "status": 200, "sha256": "0" * 64}
+    assert check(css, 200, headers(b"body{}"), b"body{}")
