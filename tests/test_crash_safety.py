@@ -237,12 +237,16 @@ def test_killed_import_writes_each_markdown_file_whole_or_not_at_all(tmp_path: P
     assert len(expected) == 30, sorted(expected)
 
     partial_runs = 0
-    for i in range(IMPORT_KILLS):
+    for i in range(IMPORT_KILLS + 1):
         root = tmp_path / f"run-{i}"
         shutil.copytree(template, root)
         articles = root / "content" / "articles"
-        process = sitegen("import", root=root)
-        kill_after(process, _delay(i, IMPORT_KILLS, normal))
+        if i == IMPORT_KILLS:
+            # One kill that surely lands mid-import: at the 15th file, its temp file written.
+            _kill_import_at(15, root)
+        else:
+            process = sitegen("import", root=root)
+            kill_after(process, _delay(i, IMPORT_KILLS, normal))
         found = tree_hashes(articles)
         markdown = {name: sha for name, sha in found.items() if name.endswith(".md")}
         partial_runs += 0 < len(markdown) < len(expected)
@@ -262,6 +266,36 @@ def test_killed_import_writes_each_markdown_file_whole_or_not_at_all(tmp_path: P
         assert {k: v for k, v in tree_hashes(articles).items() if k.endswith(".md")} == expected
         shutil.rmtree(root)
     assert partial_runs >= 1, "no kill landed in the middle of an import"
+
+
+_KILL_IMPORT_AT = """
+import os, signal, sys
+count, root = int(sys.argv[1]), sys.argv[2]
+real_replace, done = os.replace, [0]
+
+def replace(source, target):
+    # The importer writes a temp file, then renames it over the Markdown file: die in between.
+    done[0] += 1
+    if done[0] == count:
+        os.kill(os.getpid(), signal.SIGKILL)
+    return real_replace(source, target)
+
+os.replace = replace
+sys.argv = ["sitegen", "import", "--root", root]
+from sitegen.cli import main
+main()
+"""
+
+
+def _kill_import_at(count: int, root: Path) -> None:
+    process = subprocess.run(
+        [sys.executable, "-c", _KILL_IMPORT_AT, str(count), str(root)],
+        capture_output=True,
+        timeout=60,
+        env=_env(),
+        cwd=_FROZEN[0],
+    )
+    assert process.returncode == -signal.SIGKILL, process.stderr.decode()
 
 
 _KILL_AT = """
