@@ -208,16 +208,8 @@ class CiteFinder:
         return list(printed.values())
 
     def _may_name_an_outlet(self, paragraph: str) -> bool:
-        words = {w.strip(_EDGE_PUNCTUATION + ".,;:!?’'") for w in paragraph.casefold().split()}
-        if not self._evidence_words.isdisjoint(words):
-            return True
-        # Possessives and elisions ("IRNA’s", "l'AFP") hide a name inside a word.
-        return any(
-            part in self._evidence_words
-            for word in words
-            if "’" in word or "'" in word
-            for part in re.split(r"['’]", word)
-        )
+        # Words split at apostrophes too, so "IRNA’s" and "l'AFP" show their names.
+        return not self._evidence_words.isdisjoint(_EVIDENCE_TOKEN.findall(paragraph.casefold()))
 
     def _trim(self, name: str) -> str:
         """Drop a sentence-initial article or descriptor ("The", "State") before a known name."""
@@ -229,6 +221,7 @@ class CiteFinder:
         return name
 
 
+_EVIDENCE_TOKEN = re.compile(r"[\w-]+")
 _WORD_OR_STOP = re.compile(r"[\w’'-]+|[,;:()\"“”«»]")
 _EDGE_PUNCTUATION = '"“”«»()'
 
