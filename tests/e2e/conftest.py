@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from sitegen.build import BuildResult
+from sitegen.build import BuildResult, build_site
 from sitegen.config import Project
 from sitegen.model import Photo, Source
 from tests.sitegen_testkit import NO_PUBLISHER, SEED_LIKE, article, build, write_project
@@ -78,3 +78,15 @@ def built(tmp_path_factory) -> tuple[Project, BuildResult]:
 @pytest.fixture(scope="session")
 def public(built) -> Path:
     return built[1].output
+
+
+@pytest.fixture(scope="session")
+def seed_public(tmp_path_factory) -> Path:
+    """The repo's own content (the two seeds' committed Markdown) built as a site."""
+    import shutil
+
+    root = tmp_path_factory.mktemp("seed-site")
+    shutil.copytree(Path(__file__).resolve().parents[2] / "content", root / "content")
+    result = build_site(Project(root), import_seeds=False)
+    assert result.ok, [str(e) for e in result.errors]
+    return root / "public"

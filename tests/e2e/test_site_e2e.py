@@ -19,6 +19,7 @@ from lxml import etree
 from sitegen.config import Project
 from sitegen.content import dump_article
 from tests.e2e.conftest import ARTICLES, HOSTILE, RTL, SETTINGS
+from tests.golden import assert_golden
 from tests.sitegen_testkit import NO_PUBLISHER, SEED_LIKE, article, build, snapshot, write_project
 
 GOLDEN = Path(__file__).resolve().parent.parent / "golden"
@@ -266,12 +267,7 @@ def test_golden_article_page_and_site_feed(public):
         "atom.xml": public / "atom.xml",
     }
     for name, path in cases.items():
-        golden = GOLDEN / name
-        if os.environ.get("SITEGEN_UPDATE_GOLDEN") == "1":
-            golden.parent.mkdir(exist_ok=True)
-            golden.write_bytes(path.read_bytes())
-        assert golden.is_file(), f"missing golden {golden}; run with SITEGEN_UPDATE_GOLDEN=1"
-        assert path.read_bytes() == golden.read_bytes(), f"{name} differs from its golden file"
+        assert_golden(name, path.read_bytes())
 
 
 def test_builds_are_byte_identical_across_folders_and_hash_seeds(built, tmp_path):

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 import shutil
 from pathlib import Path
 
@@ -12,6 +11,7 @@ import pytest
 
 from sitegen.build import build_site
 from sitegen.config import Project
+from tests.golden import assert_golden
 from tests.sitegen_testkit import NO_PUBLISHER, SEED_LIKE
 
 REPO = Path(__file__).resolve().parents[2]
@@ -87,11 +87,7 @@ def test_golden_story_page(public):
     """The story page of the fixed seed-like pair; SITEGEN_UPDATE_GOLDEN=1 rewrites it."""
     assert NO_PUBLISHER.date < SEED_LIKE.date  # the earliest article names the story
     page = public / "stories" / NO_PUBLISHER.slug / "index.html"
-    golden = GOLDEN / "story-seed-like.html"
-    if os.environ.get("SITEGEN_UPDATE_GOLDEN") == "1":
-        golden.write_bytes(page.read_bytes())
-    assert golden.is_file(), f"missing golden {golden}; run with SITEGEN_UPDATE_GOLDEN=1"
-    assert page.read_bytes() == golden.read_bytes(), "the story page differs from its golden file"
+    assert_golden("story-seed-like.html", page.read_bytes())
 
 
 def test_story_none_in_front_matter_takes_effect_on_the_next_build(tmp_path):
