@@ -147,10 +147,10 @@ def make_site(root: Path, count: int = 3) -> None:
     (root.parent / "secret.txt").write_text("TOP-SECRET", encoding="utf-8")
 
 
-@pytest.fixture
-def served(tmp_path: Path) -> Iterator[Served]:
-    root = tmp_path / "site"
-    make_site(root)
+@contextlib.contextmanager
+def serving(root: Path) -> Iterator[Served]:
+    """`sitegen serve` on a free port for the site in `root`, after its first build; it must
+    stop cleanly (exit 0, no traceback, "Stopped.")."""
     port = free_port()
     process, log = start_serve(root, port)
     server = Served(root, port, process, log)
@@ -170,6 +170,14 @@ def served(tmp_path: Path) -> Iterator[Served]:
     assert code == 0, server.stderr()
     assert "Traceback" not in server.stderr()
     assert "Stopped." in log.read_text(encoding="utf-8")
+
+
+@pytest.fixture
+def served(tmp_path: Path) -> Iterator[Served]:
+    root = tmp_path / "site"
+    make_site(root)
+    with serving(root) as server:
+        yield server
 
 
 # --- what it serves ----------------------------------------------------------------------------

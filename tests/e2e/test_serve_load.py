@@ -10,7 +10,6 @@ request counts and by waiting for rebuilds; nothing is timed.
 
 from __future__ import annotations
 
-import contextlib
 import json
 import subprocess
 import sys
@@ -22,10 +21,8 @@ import pytest
 from tests.e2e.test_serve_e2e import (
     REPO,
     Served,
-    free_port,
     save_atomically,
-    start_serve,
-    stop,
+    serving,
     wait_for,
 )
 from tests.loadkit import load_article_text, make_load_site, marker, site_paths
@@ -42,24 +39,8 @@ PER_BURST = 4  # articles saved per burst
 def served(tmp_path: Path) -> Iterator[Served]:
     root = tmp_path / "site"
     make_load_site(root, ARTICLES)
-    port = free_port()
-    process, log = start_serve(root, port)
-    server = Served(root, port, process, log)
-    try:
-
-        def ready() -> bool:
-            if process.poll() is not None:
-                raise AssertionError(f"sitegen serve exited early:\n{server.stderr()}")
-            with contextlib.suppress(OSError):
-                return server.status()["builds"] >= 1
-            return False
-
-        wait_for(ready, "the first build")
+    with serving(root) as server:
         yield server
-    finally:
-        code = stop(process)
-    assert code == 0, server.stderr()
-    assert "Traceback" not in server.stderr()
 
 
 def start_client(plan: dict, folder: Path) -> subprocess.Popen:
