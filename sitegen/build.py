@@ -267,6 +267,24 @@ def _workers(asked: int | None, to_render: int) -> int:
     return default_workers() if to_render >= _POOL_MINIMUM else 1
 
 
+def adopt_published(project: Project, published: Path, staging: Path) -> None:
+    """The preview moved its site from `staging` to `published`: keep the next build incremental.
+
+    A hard-link copy of the site is left at `staging`, where the next preview build renders, and
+    the cache is told that this copy is the site it published, so unchanged pages are reused
+    (linked) instead of rendered again. Best effort: on any failure the next build is a full one.
+    """
+    with BuildCache(project.cache) as cache:
+        if cache.state("output") != f"{staging}|{folder_identity(published)}":
+            return  # not the build the cache remembers
+        try:
+            shutil.copytree(published, staging, copy_function=os.link)
+        except OSError:
+            shutil.rmtree(staging, ignore_errors=True)
+            return
+        cache.set_state("output", f"{staging}|{folder_identity(staging)}")
+
+
 def _published_hashes(cache: BuildCache, output: Path) -> dict[str, str]:
     """Hashes of the published files, when `output` is still the folder this cache published."""
     if cache.state("output") != f"{output}|{folder_identity(output)}":

@@ -636,3 +636,21 @@ def test_connections_send_without_nagle_delay(
     monkeypatch.setattr(server_module._Handler, "setup", setup)
     assert request(server, "/")[0] == 200
     assert seen and all(seen), seen
+
+
+def test_preview_rebuilds_stay_incremental_after_the_swap(tmp_path: Path) -> None:
+    """The preview moves its staged site to public/; the next rebuild must still reuse the pages
+    an edit does not touch (linked, so the same inode), not render the whole site again."""
+    from sitegen.content import dump_article
+    from tests.sitegen_testkit import article, write_project
+
+    project = write_project(tmp_path, [article(n) for n in range(1, 6)])
+    builder = LastGoodBuilder(project)
+    assert builder(frozenset()).published
+    untouched = project.root / "public" / "articles" / "article-1" / "index.html"
+    before = untouched.stat().st_ino
+    edited = project.articles / "article-5.md"
+    edited.write_text(dump_article(article(5, body="Edited body.")), encoding="utf-8")
+    assert builder(frozenset({edited})).published
+    assert "Edited body." in (project.root / "public/articles/article-5/index.html").read_text()
+    assert untouched.stat().st_ino == before, "an unchanged page was rendered again"

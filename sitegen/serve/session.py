@@ -82,6 +82,10 @@ class LastGoodBuilder:
         if self._served_errors is not None and not keys <= self._served_errors:
             return PreviewBuild(output, errors, False, base_path, summary)
         _swap_in(staging, output)
+        if self._build is None:
+            from sitegen.build import adopt_published
+
+            adopt_published(project, output, staging)
         self._served_errors = keys
         return PreviewBuild(output, errors, True, base_path, summary)
 
