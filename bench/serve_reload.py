@@ -21,7 +21,6 @@ from __future__ import annotations
 import argparse
 import contextlib
 import json
-import os
 import queue
 import shutil
 import signal
@@ -39,6 +38,8 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 import build_bench
+
+from sitegen.importer import write_atomically
 
 SAVE_TIMEOUT = 300.0
 
@@ -148,16 +149,7 @@ def wait_ready(port: int, server: subprocess.Popen, timeout: float) -> dict:
 
 def save_atomically(path: Path, text: str) -> None:
     """What editors do: write a temp file beside it (a name the watcher ignores), rename over."""
-    fd, temp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as handle:
-            handle.write(text)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.replace(temp, path)
-    except BaseException:
-        Path(temp).unlink(missing_ok=True)
-        raise
+    write_atomically(path, text)
 
 
 def peak_rss_mb(pid: int) -> float | None:
