@@ -192,14 +192,14 @@ class Extractor:
             count = letter_word_count(line)
             if count >= 4 and _sentence_count(line) <= 1:
                 return i
-            if count >= 2 and self._opens_article(lines, i + 1, masthead):
+            if count >= 2 and self._opens_article(lines, i + 1):
                 return i
         for i, line in enumerate(lines[:_HEADER_SCAN]):
             if len(line) <= MAX_TITLE_CHARS and not self.rules.is_boilerplate(line):
                 return i
         return 0
 
-    def _opens_article(self, lines: list[str], start: int, masthead: str | None) -> bool:
+    def _opens_article(self, lines: list[str], start: int) -> bool:
         """Whether the lines from `start` begin an article: a byline, a date, or prose."""
         for line in lines[start : start + 3]:
             if self.rules.is_boilerplate(line):
@@ -248,7 +248,7 @@ class Extractor:
                 return line
         return None
 
-    def _standfirst_fits(self, page: _Page, i: int, seen_meta_before: bool) -> bool:
+    def _standfirst_fits(self, page: _Page, i: int) -> bool:
         line = page.lines[i]
         count = letter_word_count(line)
         if count < 6 or count > 90 or list_item(line) or self.datelines.read(line)[0]:
@@ -310,11 +310,7 @@ class Extractor:
                 or (masthead and names_outlet(line, masthead))
             ):
                 pass
-            elif (
-                page.standfirst is None
-                and not seen_photo
-                and self._standfirst_fits(page, i, bool(page.dates or page.authors))
-            ):
+            elif page.standfirst is None and not seen_photo and self._standfirst_fits(page, i):
                 page.standfirst = line
             elif (
                 not page.authors
