@@ -133,7 +133,7 @@ def _build(
     from sitegen.render.templates import Theme
     from sitegen.site import build_model, load_articles
 
-    loaded = load_articles(project.articles)
+    loaded = load_articles(project.articles, cache)
     errors.extend(loaded.errors)
     try:
         theme = Theme(
@@ -142,7 +142,7 @@ def _build(
         )
         theme.env.bytecode_cache = _bytecode_cache(project)
         theme.check()
-        site = build_model(loaded.articles, settings.timezone)
+        site = build_model(loaded.articles, settings.timezone, cache)
         previous = _published_hashes(cache, output)
         salt = _theme_digest(project, settings, cache) + code_salt()
         renderer = CachedRenderer(site, settings, theme, bodies(site, cache), salt)

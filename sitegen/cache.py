@@ -8,6 +8,9 @@
 - `units`: for each rendering unit of the published site (a page, a list page, a feed pair…), the
   hash of its declared inputs and the files it made, so a rebuild links an unchanged unit's files
   from the published site instead of rendering it again.
+- `memo`: values worked out from one input and reused while it is unchanged, as bytes by a key
+  that hashes that input and the version of the code: each article's parsed front matter and body
+  (keyed by its file's hash) and its story-detection features (keyed by its text).
 - `state`: the digest of all inputs of the last published build and the identity of its output
   folder; when both match, a rebuild has nothing to do.
 
@@ -35,6 +38,7 @@ _SCHEMA = (
     "CREATE TABLE IF NOT EXISTS outputs (path TEXT PRIMARY KEY, hash TEXT NOT NULL)",
     "CREATE TABLE IF NOT EXISTS state (name TEXT PRIMARY KEY, value TEXT NOT NULL)",
     "CREATE TABLE IF NOT EXISTS units (name TEXT PRIMARY KEY, key TEXT NOT NULL, files TEXT)",
+    "CREATE TABLE IF NOT EXISTS memo (key TEXT PRIMARY KEY, value BLOB NOT NULL)",
 )
 _POOL_MINIMUM = 64  # below this many conversions a process pool costs more than it saves
 _CHUNK = 100
@@ -131,6 +135,16 @@ class BuildCache:
         self._db.commit()  # short transactions: a concurrent build only waits briefly
         found.update(fresh)
         return {name: found[key] for name, key in keys.items()}
+
+    # --- values derived from one input --------------------------------------------------------
+
+    def blobs(self, keys: set[str]) -> dict[str, bytes]:
+        """The stored value of each key that has one."""
+        return dict(self._lookup("memo", "value", keys))
+
+    def store_blobs(self, items: Mapping[str, bytes]) -> None:
+        self._db.executemany("INSERT OR REPLACE INTO memo VALUES (?, ?)", items.items())
+        self._db.commit()  # short transactions: a concurrent build only waits briefly
 
     def _lookup(self, table: str, column: str, keys: set[str]) -> Iterator[tuple[str, str]]:
         ordered = sorted(keys)

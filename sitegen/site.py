@@ -9,19 +9,22 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import pickle
 import re
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Literal, TypeVar
+from typing import Literal, Protocol, TypeVar
 from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo
 
+import sitegen
+from sitegen.cache import digest
 from sitegen.content import read_article
 from sitegen.errors import ContentError
 from sitegen.model import Article, When, calendar_date
 from sitegen.slugs import SLUG, make_slug
-from sitegen.stories import Stories, build_stories
+from sitegen.stories import FeatureStore, Stories, build_stories
 
 _T = TypeVar("_T")
 UNTITLED = "(untitled)"
@@ -48,6 +51,9 @@ MONTH_NAMES = (
 
 
 _SLUG = SLUG
+# Bump when a loaded Article could differ for the same file: stored articles become stale. The
+# source of the model, the parser and this module are part of the key as well.
+ARTICLE_SCHEMA = "article 1"
 
 
 def aware(when: When, zone: ZoneInfo) -> dt.datetime:
@@ -87,20 +93,94 @@ class Loaded:
     errors: tuple[ContentError, ...]
 
 
-def load_articles(folder: Path) -> Loaded:
+class ArticleStore(Protocol):
+    """The build cache, as loading sees it: file content hashes and stored bytes by key."""
+
+    def file_hashes(self, paths: Iterable[Path], changed: set[Path] | None) -> dict[Path, str]: ...
+
+    def blobs(self, keys: set[str]) -> dict[str, bytes]: ...
+
+    def store_blobs(self, items: Mapping[str, bytes]) -> None: ...
+
+
+class _StoredArticles:
+    """Articles parsed in an earlier build, by their file's content hash; failures are not kept.
+
+    The values are pickles written by sitegen itself into its own cache folder.
+    """
+
+    def __init__(self, store: ArticleStore | None, paths: Sequence[Path]):
+        self._store = store
+        self._salt = ""
+        self._keys: dict[Path, str] = {}
+        self._found: dict[str, bytes] = {}
+        self._fresh: dict[str, bytes] = {}
+        if store is None or not paths:
+            return
+        try:
+            hashes = store.file_hashes(paths, None)
+        except OSError:  # a file vanished: read each one as before, and report it as before
+            return
+        self._salt = _parser_id()
+        self._keys = {path: _article_key(self._salt, hashed) for path, hashed in hashes.items()}
+        self._found = store.blobs(set(self._keys.values()))
+
+    def read(self, path: Path) -> Article:
+        blob = self._found.get(self._keys.get(path, ""))
+        if blob is not None:
+            return pickle.loads(blob)
+        article = _scrub(read_article(path))
+        if path in self._keys:
+            self._keep(path, article)
+        return article
+
+    def save(self) -> None:
+        """Store the articles parsed since the last save (one write for the whole folder)."""
+        if self._store is not None and self._fresh:
+            self._store.store_blobs(self._fresh)
+        self._fresh = {}
+
+    def _keep(self, path: Path, article: Article) -> None:
+        """Store the article under its file's hash, if the file still has that hash.
+
+        A file rewritten between hashing and parsing is not stored: its article is not the one
+        for the hash, and the next build hashes it again anyway.
+        """
+        try:
+            unchanged = _article_key(self._salt, digest(path.read_bytes())) == self._keys[path]
+        except OSError:
+            return
+        if unchanged:
+            self._fresh[self._keys[path]] = pickle.dumps(article, protocol=pickle.HIGHEST_PROTOCOL)
+
+
+def _parser_id() -> str:
+    """The code an Article is made by: the model, the parser, and the scrubbing here."""
+    package = Path(sitegen.__file__).parent
+    code = (package / name for name in ("model.py", "content.py", "site.py"))
+    return digest(ARTICLE_SCHEMA, sitegen.__version__, *(path.read_bytes() for path in code))
+
+
+def _article_key(parser: str, file_hash: str) -> str:
+    return digest(parser, file_hash)
+
+
+def load_articles(folder: Path, store: ArticleStore | None = None) -> Loaded:
     """Read every `*.md` in `folder`; a broken file becomes an error and the rest still load.
 
     Slugs are URL path segments, so each must already be a clean slug (no `/`, no `..`) and
     unique: an article whose slug breaks either rule is refused rather than silently renamed.
+    With a `store` (the build cache), an unchanged file's article is loaded, not parsed again.
     """
     articles: list[Article] = []
     files: list[Path] = []
     errors: list[ContentError] = []
     owner: dict[str, Path] = {}
     paths = sorted(folder.glob("*.md")) if folder.is_dir() else []
+    stored = _StoredArticles(store, paths)
     for path in paths:
         try:
-            article = _scrub(read_article(path))
+            article = stored.read(path)
         except ContentError as error:
             errors.append(error)
             continue
@@ -125,6 +205,7 @@ def load_articles(folder: Path) -> Loaded:
         articles.append(article)
         files.append(path)
         errors.extend(_missing_images(path, article))
+    stored.save()
     return Loaded(tuple(articles), tuple(files), tuple(errors))
 
 
@@ -311,8 +392,13 @@ def _archive(articles: Sequence[Article]) -> tuple[Month, ...]:
     return tuple(Month(y, m, tuple(months[(y, m)])) for y, m in ordered)
 
 
-def build_model(articles: Iterable[Article], timezone: str) -> Site:
-    """Sort the articles and derive every taxonomy and the archive."""
+def build_model(
+    articles: Iterable[Article], timezone: str, store: FeatureStore | None = None
+) -> Site:
+    """Sort the articles and derive every taxonomy and the archive.
+
+    `store` (the build cache) keeps story detection's per-article features between builds.
+    """
     zone = ZoneInfo(timezone)
     ordered = tuple(sorted(articles, key=sort_key(zone)))
     return Site(
@@ -324,5 +410,5 @@ def build_model(articles: Iterable[Article], timezone: str) -> Site:
         ),
         archive=_archive(ordered),
         zone=zone,
-        stories=build_stories(ordered),
+        stories=build_stories(ordered, store=store),
     )

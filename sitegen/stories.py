@@ -23,16 +23,21 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import re
+import sys
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from types import MappingProxyType
+from typing import Protocol
 
 from slugify import slugify
 
+from sitegen.cache import digest
 from sitegen.model import Article, calendar_date
 
 NO_STORY = "none"
+# Bump when `features` or `signatures` change what they compute: stored features become stale.
+FEATURES_VERSION = "story-features 1"
 _ODD = (1 << 63) - 1  # bound of the random multipliers (made odd) and offsets
 _EMPTY = (1 << 64) - 1  # the signature of a set with no words
 _WORD = re.compile(r"[^\W_]+(?:['’-][^\W_]+)*")
@@ -385,12 +390,81 @@ def feature_sets(articles: Sequence[Article], tuning: Tuning = Tuning()) -> list
 
 
 def _without_common(sets: list[frozenset[str]], tuning: Tuning) -> list[frozenset[str]]:
+    common = _common_words(sets, tuning)
+    return [words - common if common else words for words in sets]
+
+
+def _common_words(sets: list[frozenset[str]], tuning: Tuning) -> frozenset[str]:
     counts: Counter[str] = Counter()
     for words in sets:
         counts.update(words)
     limit = max(tuning.common_floor, int(tuning.common_share * len(sets)))
-    common = {word for word, count in counts.items() if count > limit}
-    return [words - common if common else words for words in sets]
+    return frozenset(word for word, count in counts.items() if count > limit)
+
+
+# --- stored features ---------------------------------------------------------------------------
+
+
+class FeatureStore(Protocol):
+    """Where computed features are kept between builds (the build cache): bytes by key."""
+
+    def blobs(self, keys: set[str]) -> dict[str, bytes]: ...
+
+    def store_blobs(self, items: Mapping[str, bytes]) -> None: ...
+
+
+def feature_key(article: Article) -> str:
+    """What an article's words are computed from: its text, and the version of the method."""
+    return digest(FEATURES_VERSION, article_text(article))
+
+
+def _row_key(text_key: str, common: frozenset[str], tuning: Tuning) -> str:
+    """A signature row depends on the words (the text), the common ones left out, and tuning."""
+    return digest(FEATURES_VERSION, repr(tuning), text_key, "\n".join(sorted(common)))
+
+
+def _stored_words(
+    articles: Sequence[Article], keys: list[str], store: FeatureStore | None
+) -> list[frozenset[str]]:
+    """Each article's content words: from the store when its text is known, else computed."""
+    found = store.blobs(set(keys)) if store is not None else {}
+    fresh: dict[str, bytes] = {}
+    sets: list[frozenset[str]] = []
+    for article, key in zip(articles, keys, strict=True):
+        blob = found.get(key)
+        if blob is None:
+            words = features(article)
+            blob = fresh[key] = "\n".join(sorted(words)).encode("utf-8")
+        # Interned: one string object per distinct word, however many articles use it.
+        sets.append(frozenset(map(sys.intern, _decode_words(blob))))
+    if store is not None and fresh:
+        store.store_blobs(fresh)
+    return sets
+
+
+def _decode_words(blob: bytes) -> list[str]:
+    return blob.decode("utf-8").split("\n") if blob else []
+
+
+def _stored_rows(
+    sets: list[frozenset[str]], keys: list[str], tuning: Tuning, store: FeatureStore | None
+):  # -> numpy array (n, permutations)
+    """MinHash signatures of `sets`: rows the store has are loaded, the others computed."""
+    import numpy as np
+
+    if store is None:
+        return signatures(sets, tuning)
+    found = store.blobs(set(keys))
+    missing = [i for i, key in enumerate(keys) if key not in found]
+    rows = np.empty((len(sets), tuning.permutations), dtype=np.uint64)
+    computed = signatures([sets[i] for i in missing], tuning)
+    for position, index in enumerate(missing):
+        rows[index] = computed[position]
+    for index, key in enumerate(keys):
+        if key in found:
+            rows[index] = np.frombuffer(found[key], dtype=np.uint64)
+    store.store_blobs({keys[i]: computed[p].tobytes() for p, i in enumerate(missing)})
+    return rows
 
 
 def _day(article: Article) -> int | None:
@@ -398,13 +472,25 @@ def _day(article: Article) -> int | None:
     return None if day is None else day.toordinal()
 
 
-def detect_groups(articles: Sequence[Article], tuning: Tuning = Tuning()) -> list[list[Article]]:
-    """Articles about the same event, by text and date (groups of one included)."""
+def detect_groups(
+    articles: Sequence[Article], tuning: Tuning = Tuning(), store: FeatureStore | None = None
+) -> list[list[Article]]:
+    """Articles about the same event, by text and date (groups of one included).
+
+    With a `store`, each article's words and signature row are loaded when its text (and, for
+    the row, the common words it contains) are those they were computed from; the rest are
+    computed and stored. The groups are the same either way.
+    """
     if not articles:
         return []
-    sets = feature_sets(articles, tuning)
+    keys = [feature_key(a) for a in articles]
+    raw = _stored_words(articles, keys, store)
+    enough = [_enough(words, tuning) for words in raw]
+    common = _common_words(enough, tuning)
+    sets = [words - common if common else words for words in enough]
+    row_keys = [_row_key(key, words & common, tuning) for key, words in zip(keys, raw, strict=True)]
     days = [_day(a) for a in articles]
-    pairs = candidate_pairs(signatures(sets, tuning), days, tuning)
+    pairs = candidate_pairs(_stored_rows(sets, row_keys, tuning, store), days, tuning)
     confirmed = (
         pair for pair in sorted(pairs) if jaccard(*(sets[i] for i in pair)) >= tuning.threshold
     )
@@ -426,10 +512,12 @@ def override(article: Article) -> str | None:
     return slug or "s-" + hashlib.sha256(article.story.encode("utf-8")).hexdigest()[:10]
 
 
-def _groups_by_slug(articles: Sequence[Article], tuning: Tuning) -> dict[str, list[Article]]:
+def _groups_by_slug(
+    articles: Sequence[Article], tuning: Tuning, store: FeatureStore | None
+) -> dict[str, list[Article]]:
     detected = [a for a in articles if override(a) is None]
     groups: dict[str, list[Article]] = {}
-    for group in detect_groups(detected, tuning):
+    for group in detect_groups(detected, tuning, store):
         group.sort(key=_chronological)
         groups[group[0].slug] = group
     for article in articles:
@@ -439,12 +527,17 @@ def _groups_by_slug(articles: Sequence[Article], tuning: Tuning) -> dict[str, li
     return groups
 
 
-def build_stories(articles: Iterable[Article], tuning: Tuning = Tuning()) -> Stories:
-    """Every story with two or more articles, or named by hand in front matter."""
+def build_stories(
+    articles: Iterable[Article], tuning: Tuning = Tuning(), store: FeatureStore | None = None
+) -> Stories:
+    """Every story with two or more articles, or named by hand in front matter.
+
+    `store` (the build cache) keeps each article's features between builds.
+    """
     ordered = sorted(articles, key=_chronological)
     named = {override(a) for a in ordered} - {None, NO_STORY}
     stories: list[Story] = []
-    for slug, members in _groups_by_slug(ordered, tuning).items():
+    for slug, members in _groups_by_slug(ordered, tuning, store).items():
         if len(members) < 2 and slug not in named:
             continue
         members = sorted(members, key=_chronological)

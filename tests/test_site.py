@@ -143,3 +143,35 @@ def test_characters_html_and_xml_cannot_carry_are_dropped_on_load(tmp_path):
     assert first.cites == ("TASS",) and first.tags == ()
     assert first.photos[0].caption == "Caption" and first.photos[0].credit == "Credit"
     assert second.title == UNTITLED  # nothing printable left: say so plainly
+
+
+def test_stored_articles_load_as_parsed_and_failures_are_reported_each_time(tmp_path):
+    from sitegen.cache import BuildCache
+
+    timed = dataclasses.replace(
+        article(3, title="Bell\x07"),
+        date=dt.datetime(2024, 5, 1, 9, 30, tzinfo=ZoneInfo("Europe/Paris")),
+    )
+    twin = dataclasses.replace(article(4), slug="article-1")
+    project = write_project(tmp_path, [article(1), article(2), timed])
+    (project.articles / "zz-twin.md").write_text(dump_article(twin), encoding="utf-8")
+    (project.articles / "broken.md").write_text("---\ntitle: [unclosed\n---\nbody\n")
+    (project.articles / "latin1.md").write_bytes(b"---\ntitle: caf\xe9\n---\n")
+    fresh = load_articles(project.articles)
+    assert len(fresh.errors) == 3
+    with BuildCache(project.cache) as cache:
+        cold = load_articles(project.articles, cache)
+        warm = load_articles(project.articles, cache)
+        (project.articles / "article-2.md").write_text(
+            dump_article(article(2, title="Changed")), encoding="utf-8"
+        )
+        edited = load_articles(project.articles, cache)
+    for loaded in (cold, warm):
+        assert (loaded.articles, loaded.files) == (fresh.articles, fresh.files)
+        assert _described(loaded.errors) == _described(fresh.errors)
+    assert edited.articles == load_articles(project.articles).articles
+    assert edited.articles[1].title == "Changed"
+
+
+def _described(errors) -> list[tuple[str, object, object]]:
+    return [(str(e), e.path, e.line) for e in errors]

@@ -267,3 +267,59 @@ def test_sitemap_lists_story_pages_with_two_or_more_sources(tmp_path, seeds, sam
     assert sitemap.count(story) == 1
     assert (tmp_path / "public" / "stories" / "solo" / "index.html").is_file()
     assert "stories/solo/" not in sitemap  # one source: a page, but not one to index
+
+
+class _DictStore:
+    """A feature store in memory, counting what it is asked to keep."""
+
+    def __init__(self) -> None:
+        self.values: dict[str, bytes] = {}
+        self.stored = 0
+
+    def blobs(self, keys: set[str]) -> dict[str, bytes]:
+        return {key: self.values[key] for key in keys if key in self.values}
+
+    def store_blobs(self, items) -> None:
+        self.values.update(items)
+        self.stored += len(items)
+
+
+def _story_slugs(stories) -> list[tuple[str, tuple[str, ...]]]:
+    return [(s.slug, tuple(a.slug for a in s.articles)) for s in stories.all]
+
+
+def test_stored_features_give_the_stories_computed_fresh(tmp_path):
+    from sitegen.cache import BuildCache
+
+    events = generated_events(150)
+    corpus = [*events, *(retold(a, 1, n) for n, a in enumerate(events[:40]))]
+    rng = random.Random(3)
+    with BuildCache(tmp_path / "cache") as cache:
+        assert _story_slugs(build_stories(corpus, store=cache)) == _story_slugs(
+            build_stories(corpus)
+        )
+        for _round in range(4):
+            for index in rng.sample(range(len(corpus)), 15):
+                article = corpus[index]
+                words = article.body.split()
+                extra = " ".join(rng.choice(_COMMON) for _ in range(rng.randint(1, 30)))
+                body = " ".join(words[: rng.randint(0, len(words))]) + " " + extra
+                corpus[index] = dataclasses.replace(article, body=body)
+            corpus = corpus[:-3]  # deletions change which words are common too
+            warm = build_stories(corpus, store=cache)
+            assert _story_slugs(warm) == _story_slugs(build_stories(corpus))
+            assert _story_slugs(warm) == _story_slugs(build_stories(corpus, store=_DictStore()))
+
+
+def test_unchanged_articles_features_are_loaded_not_computed():
+    events = generated_events(60)
+    store = _DictStore()
+    first = build_stories(events, store=store)
+    computed = store.stored
+    assert computed == 2 * len(events)  # each article's words and signature row
+    again = build_stories(events, store=store)
+    assert store.stored == computed
+    assert _story_slugs(again) == _story_slugs(first)
+    edited = [dataclasses.replace(events[0], body=events[0].body + " zyxw"), *events[1:]]
+    build_stories(edited, store=store)
+    assert store.stored == computed + 2
