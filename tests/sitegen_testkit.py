@@ -10,6 +10,7 @@ from sitegen.build import BuildResult, build_site
 from sitegen.config import Project
 from sitegen.content import dump_article
 from sitegen.model import Article, Dateline, Photo, Source
+from sitegen.render.feeds import FeedItem, FeedSpec
 
 SEED_LIKE = Article(
     id="tag:example.org,2024:seed-003",
@@ -101,3 +102,17 @@ def snapshot(folder: Path) -> dict[str, bytes]:
         for p in sorted(folder.rglob("*"))
         if p.is_file()
     }
+
+
+def feed_spec(*items: FeedItem, name: str = "Site", subtitle: str = "All the news") -> FeedSpec:
+    """A site-wide feed of these items, on example.org."""
+    return FeedSpec(
+        title=name,
+        subtitle=subtitle,
+        page_url="https://example.org/",
+        atom_url="https://example.org/atom.xml",
+        rss_url="https://example.org/rss.xml",
+        language="en",
+        author=name,
+        items=items,
+    )

@@ -9,7 +9,7 @@ import feedparser
 from lxml import etree
 
 from sitegen.render.feeds import EPOCH, Category, FeedItem, FeedSpec, render_feeds
-from tests.sitegen_testkit import NO_PUBLISHER, SEED_LIKE, article
+from tests.sitegen_testkit import NO_PUBLISHER, SEED_LIKE, article, feed_spec
 
 ATOM = "{http://www.w3.org/2005/Atom}"
 UTC = dt.UTC
@@ -27,17 +27,8 @@ def _item(a, when, *, updated=None, original=None):
     )
 
 
-def _spec(*items):
-    return FeedSpec(
-        title="Site",
-        subtitle="All the news",
-        page_url="https://example.org/",
-        atom_url="https://example.org/atom.xml",
-        rss_url="https://example.org/rss.xml",
-        language="en",
-        author="Site",
-        items=items,
-    )
+def _spec(*items: FeedItem) -> FeedSpec:
+    return feed_spec(*items, name="Site", subtitle="All the news")
 
 
 def _feeds():

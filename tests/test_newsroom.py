@@ -23,7 +23,7 @@ from sitegen.render.newsroom import (
     recent,
 )
 from sitegen.render.sitemap import robots_txt
-from tests.sitegen_testkit import SEED_LIKE, article
+from tests.sitegen_testkit import SEED_LIKE, article, feed_spec
 
 UTC = dt.UTC
 NEWS = f"{{{NEWS_NS}}}"
@@ -177,16 +177,7 @@ def test_fallback_moment_honours_source_date_epoch() -> None:
 
 
 def _spec(*items: FeedItem) -> FeedSpec:
-    return FeedSpec(
-        title="Wire",
-        subtitle="News",
-        page_url="https://example.org/",
-        atom_url="https://example.org/atom.xml",
-        rss_url="https://example.org/rss.xml",
-        language="en",
-        author="Wire",
-        items=items,
-    )
+    return feed_spec(*items, name="Wire", subtitle="News")
 
 
 def _item(n: int, **changes: object) -> FeedItem:

@@ -128,33 +128,33 @@ SOURCES = st.builds(
 )
 
 
-@settings(max_examples=60, deadline=None, suppress_health_check=list(HealthCheck))
-@given(ARTICLE_LIKE, SOURCES)
-def test_extracted_article_round_trips_through_markdown(text: str, source: Source) -> None:
+def _imported(text: str, source: Source) -> tuple[Article, str]:
+    """The Article an import makes of `text`, and its Markdown file (examples that do not
+    extract are discarded)."""
     extraction = _extract_or_none(text)
     assume(extraction is not None)
     slug = make_slug(extraction.title, prefix="article", digest="0123456789abcdef")
     article = to_article(
         extraction, article_id="tag:example.org,2025-01-01:article:abc", slug=slug, source=source
     )
-    markdown = dump_article(article)
-    assert load_article(markdown, Path(f"{slug}.md")) == article
+    return article, dump_article(article)
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=list(HealthCheck))
+@given(ARTICLE_LIKE, SOURCES)
+def test_extracted_article_round_trips_through_markdown(text: str, source: Source) -> None:
+    article, markdown = _imported(text, source)
+    assert load_article(markdown, Path(f"{article.slug}.md")) == article
 
 
 @settings(max_examples=60, deadline=None, suppress_health_check=list(HealthCheck))
 @given(ARTICLE_LIKE, SOURCES)
 def test_imported_markdown_is_a_fixed_point(text: str, source: Source) -> None:
     """Loading and dumping an imported `.md` again gives the same bytes and the same Article."""
-    extraction = _extract_or_none(text)
-    assume(extraction is not None)
-    slug = make_slug(extraction.title, prefix="article", digest="0123456789abcdef")
-    article = to_article(
-        extraction, article_id="tag:example.org,2025-01-01:article:abc", slug=slug, source=source
-    )
-    markdown = dump_article(article)
-    loaded = load_article(markdown, Path(f"{slug}.md"))
+    article, markdown = _imported(text, source)
+    loaded = load_article(markdown, Path(f"{article.slug}.md"))
     assert dump_article(loaded) == markdown
-    assert load_article(dump_article(loaded), Path(f"{slug}.md")) == loaded
+    assert load_article(dump_article(loaded), Path(f"{article.slug}.md")) == loaded
     # Every field but the body's final newline comes back as the importer made it.
     assert loaded.body == article.body.rstrip("\n")
     assert loaded.title == article.title and loaded.photos == article.photos

@@ -223,19 +223,6 @@ class SiteRenderer:
     def _iso(self, when: When | None) -> str | None:
         return None if when is None else iso(self.site.moment(when))
 
-    def list_pages(
-        self,
-        base: str,
-        title: str,
-        description: str,
-        articles: tuple[Article, ...],
-        *,
-        kicker: str | None = None,
-        feed: FeedLink | None = None,
-    ) -> Iterator[Output]:
-        for unit in self.list_units(base, title, description, articles, kicker=kicker, feed=feed):
-            yield from unit.render()
-
     def list_units(
         self,
         base: str,
