@@ -1,21 +1,21 @@
 """`sitegen build`: import new seeds, load the articles, render the site, publish it atomically.
 
-The site is rendered into a temporary folder beside the output and swapped into place only when
-every file is written, so a failed or killed build leaves the previous good output untouched.
+The site is written into a spare folder and swapped into place only when every file is written
+(`sitegen.publish`), so a failed or killed build leaves the previous good output untouched.
 A broken article is reported and skipped; a broken theme or settings file stops the publish.
 
 Rebuilds are incremental through the cache in `.sitegen-cache/` (`sitegen.cache`): article bodies
-are converted once per distinct Markdown (over a process pool on a cold build), files whose bytes
-did not change are hard-linked from the previous site instead of written, and when no input
+are converted once per distinct Markdown (over a process pool on a cold build), units whose inputs
+did not change are not rendered, only files whose bytes changed are written, and when no input
 changed at all (articles, theme, settings, sitegen itself) the published site is left as it is.
+One build at a time: a second one waits for the first (a lock in the cache folder).
 """
 
 from __future__ import annotations
 
-import os
-import shutil
-import tempfile
-from collections.abc import Mapping
+import fcntl
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -26,15 +26,13 @@ import jinja2
 import sitegen
 from sitegen.cache import BuildCache, default_workers, digest, folder_identity
 from sitegen.config import Project, Settings, load_settings
-from sitegen.errors import SitegenError
-from sitegen.fsswap import exchange
+from sitegen.errors import SitegenError, StaleOutput
+from sitegen.publish import Folders, finish, open_folders, recover, spare_folder
 from sitegen.render.templates import theme_folders
 
 if TYPE_CHECKING:
     from sitegen.incremental import CachedRenderer
 
-_TEMP = ".tmp-"
-_OLD = ".old-"
 _POOL_MINIMUM = 64  # fewer units to render than this: one process is quicker
 
 
@@ -77,19 +75,46 @@ def build_site(
     import_seeds: bool = True,
     changed: set[Path] | None = None,
     workers: int | None = None,
+    accept: Callable[[tuple[SitegenError, ...]], bool] | None = None,
 ) -> BuildResult:
     """Build the whole site into the output folder; errors are returned, never raised.
 
     `changed` names files known to have changed (a watcher's events); they are re-hashed even
     when their size and time stamp look the same. Any other change is still found by its stamp.
     `workers` fixes how many processes render (default: both cores when there is much to do).
+    `accept`, given the build's errors, decides whether the new site replaces the published one
+    (the preview keeps its last good site); by default it always does.
     """
     try:
         settings = settings if settings is not None else load_settings(project.settings_file)
     except SitegenError as error:
         return BuildResult(output=project.output(Settings()), errors=(error,))
     output = project.output(settings)
-    _recover(output)
+    with _one_build_at_a_time(project):
+        return _locked_build(project, settings, output, import_seeds, changed, workers, accept)
+
+
+@contextmanager
+def _one_build_at_a_time(project: Project) -> Iterator[None]:
+    project.cache.mkdir(parents=True, exist_ok=True)
+    with open(project.cache / "build.lock", "a+b") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(lock, fcntl.LOCK_UN)
+
+
+def _locked_build(
+    project: Project,
+    settings: Settings,
+    output: Path,
+    import_seeds: bool,
+    changed: set[Path] | None,
+    workers: int | None,
+    accept: Callable[[tuple[SitegenError, ...]], bool] | None,
+) -> BuildResult:
+    recover(output)
     errors: list[SitegenError] = []
     warnings: list[str] = []
 
@@ -110,10 +135,10 @@ def build_site(
         unchanged = _unchanged(cache, inputs, output)
         if unchanged is not None and not errors and not warnings:
             return BuildResult(output=output, articles=unchanged, published=True, unchanged=True)
-        result = _build(project, settings, output, cache, errors, warnings, workers)
+        result = _build(project, settings, output, cache, errors, warnings, workers, accept)
         clean = result.published and not result.errors and not result.warnings
         if result.published:
-            _remember(cache, inputs if clean else None, output, result.articles)
+            _remember(cache, inputs if clean else None, result.articles)
         else:
             cache.set_state("inputs", "")
         return result
@@ -127,6 +152,7 @@ def _build(
     errors: list[SitegenError],
     warnings: list[str],
     workers: int | None,
+    accept: Callable[[tuple[SitegenError, ...]], bool] | None,
 ) -> BuildResult:
     # The renderer is imported only when there is something to render.
     from sitegen.incremental import CachedRenderer, bodies, code_salt
@@ -143,10 +169,11 @@ def _build(
         theme.env.bytecode_cache = _bytecode_cache(project)
         theme.check()
         site = build_model(loaded.articles, settings.timezone, cache)
-        previous = _published_hashes(cache, output)
         salt = _theme_digest(project, settings, cache) + code_salt()
         renderer = CachedRenderer(site, settings, theme, bodies(site, cache), salt)
-        counts = _write(renderer, output, cache, previous, workers)
+        publish = accept is None or accept(tuple(errors))
+        spare = spare_folder(project.cache, output)
+        counts = _write(renderer, cache, output, spare, workers, publish)
     except SitegenError as error:
         return BuildResult(output, (*errors, error), tuple(warnings), len(loaded.articles))
     pages, feeds, files = counts
@@ -158,7 +185,7 @@ def _build(
         pages_written=pages,
         feeds_written=feeds,
         files_written=files,
-        published=True,
+        published=publish,
     )
 
 
@@ -201,9 +228,8 @@ def _unchanged(cache: BuildCache, inputs: str | None, output: Path) -> int | Non
     return int(count) if count is not None and count.isdigit() else None
 
 
-def _remember(cache: BuildCache, inputs: str | None, output: Path, articles: int) -> None:
+def _remember(cache: BuildCache, inputs: str | None, articles: int) -> None:
     cache.set_state("inputs", inputs or "")
-    cache.set_state("output", f"{output}|{folder_identity(output)}")
     cache.set_state("articles", str(articles))
 
 
@@ -220,43 +246,53 @@ def _base_path(settings: Settings) -> str:
 
 def _write(
     renderer: CachedRenderer,
-    output: Path,
     cache: BuildCache,
-    previous: Mapping[str, str],
+    output: Path,
+    spare: Path,
     workers: int | None,
+    publish: bool,
 ) -> tuple[int, int, int]:
-    """Write every unit into a temporary folder, then swap it in place of `output`.
+    """Write every unit into the spare folder, then swap it in place of `output` if `publish`.
 
     A unit whose inputs are those of its published files is not rendered: its files are
-    hard-linked from the published site, as is any rendered file whose bytes did not change.
+    linked from the published site where the spare lacks them. When the folders turn out not
+    to hold what the cache says, the spare is started afresh and everything rendered.
     """
+    try:
+        return _patch(renderer, cache, open_folders(cache, output, spare), workers, publish)
+    except (StaleOutput, OSError):
+        cache.set_state("output", "")
+        cache.set_state("spare", "")
+        return _patch(renderer, cache, open_folders(cache, output, spare), workers, publish)
+
+
+def _patch(
+    renderer: CachedRenderer,
+    cache: BuildCache,
+    folders: Folders,
+    workers: int | None,
+    publish: bool,
+) -> tuple[int, int, int]:
     from sitegen.units import Target, describe, reusable, write_units
 
-    output.parent.mkdir(parents=True, exist_ok=True)
-    temp = Path(tempfile.mkdtemp(prefix=f"{output.name}{_TEMP}{os.getpid()}-", dir=output.parent))
-    temp.chmod(0o755)  # mkdtemp's 0700 would hide the published site from a web server
-    hashes: dict[str, str] = {}
+    manifest: dict[str, str] = {}
     records: dict[str, tuple[str, str]] = {}
     pages = feeds = files = 0
-    try:
-        units = renderer.units()
-        published = cache.unit_keys() if previous else {}
-        plans = [reusable(unit, published, previous) for unit in units]
-        count = _workers(workers, sum(plan is None for plan in plans))
-        results = write_units(units, plans, Target(temp, output, previous), count)
-        for unit, written in zip(units, results, strict=True):
-            for path, hashed, kind, wrote in written:
-                hashes[path] = hashed
-                files += wrote
-                pages += kind == "page"
-                feeds += kind == "feed"
-            if unit.key is not None:
-                records[unit.name] = (unit.key, describe(written))
-        _publish(temp, output)
-    except BaseException:
-        shutil.rmtree(temp, ignore_errors=True)
-        raise
-    cache.set_output_hashes(hashes, records)
+    units = renderer.units()
+    published = cache.unit_keys() if folders.published else {}
+    plans = [reusable(unit, published, folders.published) for unit in units]
+    count = _workers(workers, sum(plan is None for plan in plans))
+    target = Target(folders.spare, folders.present, folders.output, folders.published)
+    results = write_units(units, plans, target, count)
+    for unit, written in zip(units, results, strict=True):
+        for path, hashed, kind, wrote in written:
+            manifest[path] = hashed
+            files += wrote
+            pages += kind == "page"
+            feeds += kind == "feed"
+        if unit.key is not None:
+            records[unit.name] = (unit.key, describe(written))
+    finish(cache, folders, manifest, records, publish=publish)
     return pages, feeds, files
 
 
@@ -265,78 +301,3 @@ def _workers(asked: int | None, to_render: int) -> int:
     if asked is not None:
         return max(1, asked)
     return default_workers() if to_render >= _POOL_MINIMUM else 1
-
-
-def adopt_published(project: Project, published: Path, staging: Path) -> None:
-    """The preview moved its site from `staging` to `published`: keep the next build incremental.
-
-    A hard-link copy of the site is left at `staging`, where the next preview build renders, and
-    the cache is told that this copy is the site it published, so unchanged pages are reused
-    (linked) instead of rendered again. Best effort: on any failure the next build is a full one.
-    """
-    with BuildCache(project.cache) as cache:
-        if cache.state("output") != f"{staging}|{folder_identity(published)}":
-            return  # not the build the cache remembers
-        try:
-            shutil.copytree(published, staging, copy_function=os.link)
-        except OSError:
-            shutil.rmtree(staging, ignore_errors=True)
-            return
-        cache.set_state("output", f"{staging}|{folder_identity(staging)}")
-
-
-def _published_hashes(cache: BuildCache, output: Path) -> dict[str, str]:
-    """Hashes of the published files, when `output` is still the folder this cache published."""
-    if cache.state("output") != f"{output}|{folder_identity(output)}":
-        return {}
-    return cache.output_hashes()
-
-
-def _publish(temp: Path, output: Path) -> None:
-    """Swap the new folder in and delete the old one.
-
-    Where the system can exchange two names in one step, `public/` is never missing, not even
-    for an instant; otherwise it is two renames (old aside, new in) that `_recover` can repair.
-    """
-    old = output.with_name(temp.name.replace(_TEMP, _OLD, 1))
-    if output.is_dir() and not output.is_symlink() and exchange(temp, output):
-        shutil.rmtree(temp, ignore_errors=True)  # `temp` now holds the previous site
-        return
-    if output.exists():
-        output.rename(old)
-    try:
-        temp.rename(output)
-    except OSError:
-        if old.exists():
-            old.rename(output)
-        raise
-    shutil.rmtree(old, ignore_errors=True)
-
-
-def _recover(output: Path) -> None:
-    """Tidy up after builds that were killed: their process is gone, their folders remain.
-
-    A build killed between its two renames leaves no output but the previous site set aside;
-    that site is put back. Unfinished temporary folders are deleted.
-    """
-    if not output.parent.is_dir():
-        return
-    for marker in (_OLD, _TEMP):
-        for path in sorted(output.parent.glob(f"{output.name}{marker}*")):
-            pid = path.name[len(output.name) + len(marker) :].split("-", 1)[0]
-            if not pid.isdigit() or int(pid) == os.getpid() or _alive(int(pid)):
-                continue
-            if marker == _OLD and not output.exists():
-                path.rename(output)
-            else:
-                shutil.rmtree(path, ignore_errors=True)
-
-
-def _alive(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    return True

@@ -3,8 +3,9 @@
 - `bodies`: an article's sanitised body HTML keyed by the hash of its Markdown and of the code that
   renders it, so an unchanged article is never converted twice.
 - `files`: the content hash of each input file, reused while its size, mtime and inode are the same.
-- `outputs`: the hash of every file of the last published site, so a rebuild can hard-link the
-  files whose bytes did not change instead of writing them again.
+- `outputs`, `spare_outputs`: the hash of every file of the published site and of the spare
+  folder the next site is patched into (`sitegen.publish`), so a rebuild writes only the files
+  whose bytes changed.
 - `units`: for each rendering unit of the published site (a page, a list page, a feed pair…), the
   hash of its declared inputs and the files it made, so a rebuild links an unchanged unit's files
   from the published site instead of rendering it again.
@@ -36,6 +37,7 @@ _SCHEMA = (
     "CREATE TABLE IF NOT EXISTS bodies (key TEXT PRIMARY KEY, html TEXT NOT NULL)",
     "CREATE TABLE IF NOT EXISTS files (path TEXT PRIMARY KEY, stamp TEXT NOT NULL, hash TEXT)",
     "CREATE TABLE IF NOT EXISTS outputs (path TEXT PRIMARY KEY, hash TEXT NOT NULL)",
+    "CREATE TABLE IF NOT EXISTS spare_outputs (path TEXT PRIMARY KEY, hash TEXT NOT NULL)",
     "CREATE TABLE IF NOT EXISTS state (name TEXT PRIMARY KEY, value TEXT NOT NULL)",
     "CREATE TABLE IF NOT EXISTS units (name TEXT PRIMARY KEY, key TEXT NOT NULL, files TEXT)",
     "CREATE TABLE IF NOT EXISTS memo (key TEXT PRIMARY KEY, value BLOB NOT NULL)",
@@ -190,24 +192,49 @@ class BuildCache:
         self._db.execute("INSERT OR REPLACE INTO state VALUES (?, ?)", (name, value))
         self._db.commit()  # short transactions: a concurrent build only waits briefly
 
-    def output_hashes(self) -> dict[str, str]:
-        return dict(self._db.execute("SELECT path, hash FROM outputs"))
+    def manifest(self, folder: str) -> dict[str, str]:
+        """The files (path -> hash) of the `live` (published) or the `spare` folder."""
+        return dict(self._db.execute(f"SELECT path, hash FROM {_MANIFESTS[folder]}"))
 
-    def set_output_hashes(
-        self, hashes: Mapping[str, str], units: Mapping[str, tuple[str, str]]
+    def replace_manifest(self, folder: str, hashes: Mapping[str, str]) -> None:
+        table = _MANIFESTS[folder]
+        self._db.execute(f"DELETE FROM {table}")
+        self._db.executemany(f"INSERT INTO {table} VALUES (?, ?)", hashes.items())
+        self._db.commit()
+
+    def update_manifest(
+        self, folder: str, changed: Mapping[str, str], removed: Iterable[str]
     ) -> None:
-        """The published site's file hashes, and each unit's input key and files in it."""
-        self._db.execute("DELETE FROM outputs")
-        self._db.executemany("INSERT INTO outputs VALUES (?, ?)", hashes.items())
-        self._db.execute("DELETE FROM units")
-        rows = ((name, key, files) for name, (key, files) in units.items())
-        self._db.executemany("INSERT INTO units VALUES (?, ?, ?)", rows)
+        table = _MANIFESTS[folder]
+        self._db.executemany(f"DELETE FROM {table} WHERE path = ?", ((p,) for p in removed))
+        self._db.executemany(f"INSERT OR REPLACE INTO {table} VALUES (?, ?)", changed.items())
+        self._db.commit()
+
+    def swap_manifests(self) -> None:
+        """The two folders were exchanged: so are their records."""
+        self._db.commit()
+        with self._db:  # one transaction: sqlite3 opens none by itself for ALTER TABLE
+            self._db.execute("BEGIN")
+            self._db.execute("ALTER TABLE outputs RENAME TO swapping")
+            self._db.execute("ALTER TABLE spare_outputs RENAME TO outputs")
+            self._db.execute("ALTER TABLE swapping RENAME TO spare_outputs")
+
+    def update_units(self, units: Mapping[str, tuple[str, str]]) -> None:
+        """Record the published site's units (input key and files each); others are dropped."""
+        known = self.unit_keys()
+        gone = [(name,) for name in known if name not in units]
+        fresh = [(n, k, f) for n, (k, f) in units.items() if known.get(n) != (k, f)]
+        self._db.executemany("DELETE FROM units WHERE name = ?", gone)
+        self._db.executemany("INSERT OR REPLACE INTO units VALUES (?, ?, ?)", fresh)
         self._db.commit()
 
     def unit_keys(self) -> dict[str, tuple[str, str]]:
         """Each published unit's input key and files (`kind path` lines)."""
         rows = self._db.execute("SELECT name, key, files FROM units")
         return {name: (key, files or "") for name, key, files in rows}
+
+
+_MANIFESTS = {"live": "outputs", "spare": "spare_outputs"}
 
 
 def folder_identity(folder: Path) -> str | None:

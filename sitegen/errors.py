@@ -35,3 +35,7 @@ class ConfigError(SitegenError):
 
 class ThemeError(SitegenError):
     """A theme template is missing or broken."""
+
+
+class StaleOutput(SitegenError):
+    """The output or spare folder no longer holds what the cache says: build them afresh."""

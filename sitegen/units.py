@@ -1,11 +1,14 @@
 """Writing a site's rendering units into the new site folder, in one process or over a pool.
 
 A unit (`sitegen.render.pages.Unit`) is a page, a list page, a feed pair… with a key hashing its
-declared inputs. When the published site holds a unit's files made from the same key, they are
-hard-linked from it and the unit is not rendered. The others are rendered here, or over forked
-worker processes that share the renderer (its Jinja2 environment and article views are built once,
-before the fork); each worker writes its files itself and reports their hashes, and the results are
-put back in unit order, so the site is the same bytes however many processes made it.
+declared inputs. Units are written into the spare folder (`sitegen.publish`), which already holds
+an older site: a file whose bytes it already has is left alone, one the published site has is
+hard-linked from there, and only the rest is written. When the published site holds a unit's
+files made from the same key, the unit is not even rendered. The others are rendered here, or
+over forked worker processes that share the renderer (its Jinja2 environment and article views
+are built once, before the fork); each worker writes its files itself and reports their hashes,
+and the results are put back in unit order, so the site is the same bytes however many processes
+made it.
 """
 
 from __future__ import annotations
@@ -19,7 +22,7 @@ from pathlib import Path
 
 import sitegen.errors
 from sitegen.cache import digest
-from sitegen.errors import SitegenError
+from sitegen.errors import SitegenError, StaleOutput
 from sitegen.render.pages import Output, Unit
 
 # One written file: (path inside the site, content hash, kind, whether its bytes were written).
@@ -31,7 +34,8 @@ Files = tuple[tuple[str, str], ...]  # a reused unit's files: (kind, path)
 class Target:
     """Where units are written, and the published site whose unchanged files may be linked."""
 
-    temp: Path
+    folder: Path  # the spare folder being patched into the new site
+    present: Mapping[str, str]  # what `folder` holds already: path -> content hash
     output: Path
     previous: Mapping[str, str]  # published path -> content hash
 
@@ -146,33 +150,35 @@ def _error(kind: str, message: str, path: str | None, line: int | None) -> Excep
 
 def _emit(unit: Unit, plan: Files | None, target: Target, made: set[Path]) -> list[Written]:
     if plan is not None:
-        linked = _link_all(plan, target, made)
-        if linked is not None:
-            return linked
+        return _link_all(plan, target, made)
     return [_write(item, target, made) for item in unit.render()]
 
 
-def _link_all(files: Files, target: Target, made: set[Path]) -> list[Written] | None:
-    """Link a reused unit's published files; None (nothing left behind) if any is missing."""
-    done: list[tuple[Path, Written]] = []
+def _link_all(files: Files, target: Target, made: set[Path]) -> list[Written]:
+    """Link a reused unit's published files into the spare (where it lacks their bytes)."""
+    done: list[Written] = []
     for kind, path in files:
+        hashed = target.previous[path]
+        done.append((path, hashed, kind, False))
+        if target.present.get(path) == hashed:
+            continue  # the spare has these bytes already
         parts = _parts(path)
-        destination = _destination(target.temp, parts, made)
-        if not _link(target.output, parts, destination):
-            for linked, _written in done:
-                linked.unlink(missing_ok=True)
-            return None
-        done.append((destination, (path, target.previous[path], kind, False)))
-    return [written for _path, written in done]
+        if not _link(target.output, parts, _destination(target.folder, parts, made)):
+            raise StaleOutput(f"a published file is missing: {path}", target.output)
+    return done
 
 
 def _write(item: Output, target: Target, made: set[Path]) -> Written:
-    """Write one rendered file, or link it from the published site when its bytes are the same."""
-    parts = _parts(item.path)
-    destination = _destination(target.temp, parts, made)
+    """Write one rendered file, unless the spare has its bytes or the published site does."""
     hashed = digest(item.data)
+    if target.present.get(item.path) == hashed:
+        return item.path, hashed, item.kind, False
+    parts = _parts(item.path)
+    destination = _destination(target.folder, parts, made)
     if target.previous.get(item.path) == hashed and _link(target.output, parts, destination):
         return item.path, hashed, item.kind, False
+    # Never write through an existing file: it may be a link into the published site.
+    destination.unlink(missing_ok=True)
     destination.write_bytes(item.data)
     return item.path, hashed, item.kind, True
 
@@ -185,8 +191,8 @@ def _parts(path: str) -> list[str]:
     return parts
 
 
-def _destination(temp: Path, parts: list[str], made: set[Path]) -> Path:
-    destination = temp.joinpath(*parts)
+def _destination(folder: Path, parts: list[str], made: set[Path]) -> Path:
+    destination = folder.joinpath(*parts)
     if destination.parent not in made:
         destination.parent.mkdir(parents=True, exist_ok=True)
         made.add(destination.parent)

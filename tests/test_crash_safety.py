@@ -307,8 +307,9 @@ written = 0
 build_process = os.getpid()  # rendering may happen in forked workers: the whole build dies
 
 def rename(self, target):
-    # The second rename of a publish moves the new folder onto `public`: die just before it.
-    if mode == "swap" and ".tmp-" in self.name and Path(target).name == "public":
+    # Where folders cannot be exchanged, the second rename of a publish moves the new folder
+    # (the spare) onto `public`: die just before it.
+    if mode == "swap" and "spare" in self.parts and Path(target).name == "public":
         os.kill(os.getpid(), signal.SIGKILL)
     return real_rename(self, target)
 
@@ -323,17 +324,17 @@ def write_bytes(self, data):
 
 Path.rename, Path.write_bytes = rename, write_bytes
 
-import sitegen.build as build_module
-real_exchange = build_module.exchange
+import sitegen.publish as publish_module
+real_exchange = publish_module.exchange
 
 def exchange(first, second):
-    # Publishing swaps the two folders in one step: die right after it, before the old one goes.
+    # Publishing swaps the two folders in one step: die right after it, before the cache knows.
     swapped = real_exchange(first, second)
     if mode == "swap":
         os.kill(os.getpid(), signal.SIGKILL)
     return swapped
 
-build_module.exchange = exchange
+publish_module.exchange = exchange
 sys.argv = ["sitegen", "build", "--root", root]
 from sitegen.cli import main
 main()

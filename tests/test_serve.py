@@ -10,6 +10,7 @@ import shutil
 import threading
 from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -555,18 +556,22 @@ def test_close_ends_event_streams(site: Path) -> None:
 
 
 class ScriptedBuild:
-    """Stands in for build_site: publishes into the folder its settings name, with given errors."""
+    """Stands in for build_site: publishes into the folder its settings name, with given errors,
+    when its `accept` agrees."""
 
     def __init__(self) -> None:
         self.text = "v1"
         self.errors: tuple[SitegenError, ...] = ()
         self.publish = True
 
-    def __call__(self, project: Project, *, settings: Settings) -> object:
+    def __call__(
+        self, project: Project, *, settings: Settings, changed: set[Path], accept: Any
+    ) -> object:
         output = project.output(settings)
-        if self.publish:
+        published = self.publish and accept(self.errors)
+        if published:
             publish(output, {"index.html": page(self.text)})
-        errors, published = self.errors, self.publish
+        errors = self.errors
 
         class Result:
             def summary(self) -> str:
@@ -587,9 +592,8 @@ def test_last_good_site_stays_when_a_rebuild_adds_errors(tmp_path: Path) -> None
     assert isinstance(first, PreviewBuild)
     assert first.published and first.output == tmp_path / "public"
     assert b"v1" in (tmp_path / "public" / "index.html").read_bytes()
-    assert not (project.cache / "serve" / "public").exists()
 
-    # A new error: the partial site stays in staging, the served site is untouched.
+    # A new error: the served site is untouched.
     build.text = "v2 without the broken article"
     build.errors = (old_bad, ContentError("broken", tmp_path / "content/articles/a.md", 2))
     second = builder(frozenset({tmp_path / "content/articles/a.md"}))
@@ -602,7 +606,7 @@ def test_last_good_site_stays_when_a_rebuild_adds_errors(tmp_path: Path) -> None
     third = builder(frozenset())
     assert third.published
     assert b"v3" in (tmp_path / "public" / "index.html").read_bytes()
-    assert sorted(p.name for p in tmp_path.iterdir()) == [".sitegen-cache", "public"]
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["public"]
 
 
 def test_invalid_settings_keep_the_site(tmp_path: Path) -> None:

@@ -1,17 +1,15 @@
 """`sitegen serve`: build, serve the output with live reload, watch the sources, rebuild.
 
-The preview keeps the last good site up. Each rebuild renders into a staging folder (swapped in
-atomically by the build); the staged site replaces the served one only when the rebuild brought
-no error the served site did not already have, so a half-edited article shows the error overlay
-over its last good page instead of vanishing from the site.
+The preview keeps the last good site up. Each rebuild is written beside the served site (and
+swapped in atomically by the build) only when it brought no error the served site did not
+already have, so a half-edited article shows the error overlay over its last good page instead of
+vanishing from the site.
 """
 
 from __future__ import annotations
 
 import dataclasses
 import errno
-import os
-import shutil
 import signal
 import sys
 from collections.abc import Callable, Iterator
@@ -49,17 +47,16 @@ class PreviewBuild:
 
 
 class LastGoodBuilder:
-    """Builds into a staging folder and publishes it to the output unless it added errors."""
+    """Builds the site and publishes it unless the rebuild added errors the served site lacks."""
 
     def __init__(self, project: Project, build: Callable[..., object] | None = None):
         self.project = project
         self._build = build
         self._served_errors: frozenset[str] | None = None  # None: nothing published yet
 
-    def staging(self, output: Path) -> Path:
-        if output.is_relative_to(self.project.root):
-            return self.project.cache / "serve" / output.name
-        return output.with_name(f".{output.name}.sitegen-preview")
+    def _acceptable(self, errors: tuple[BaseException, ...]) -> bool:
+        served = self._served_errors
+        return served is None or frozenset(str(error) for error in errors) <= served
 
     def __call__(self, changed: frozenset[Path]) -> PreviewBuild:
         project = self.project
@@ -69,50 +66,17 @@ class LastGoodBuilder:
             return PreviewBuild(project.output(Settings()), (error,), summary="settings invalid")
         output = project.output(settings)
         base_path = urlsplit(settings.base_url).path or "/"
-        staging = self.staging(output)
-        staged_settings = dataclasses.replace(
-            settings, output_dir=os.path.relpath(staging, project.root)
-        )
-        result = self._run_build(staged_settings, changed)
+        build = self._build
+        if build is None:
+            from sitegen.build import build_site as build
+        # The watcher's paths are re-hashed even when their stamp looks unchanged.
+        result = build(project, settings=settings, changed=set(changed), accept=self._acceptable)
         errors: tuple[BaseException, ...] = tuple(getattr(result, "errors", ()))
         summary = str(getattr(result, "summary", lambda: "")())
-        if not getattr(result, "published", False):
-            return PreviewBuild(output, errors, False, base_path, summary)
-        keys = frozenset(str(error) for error in errors)
-        if self._served_errors is not None and not keys <= self._served_errors:
-            return PreviewBuild(output, errors, False, base_path, summary)
-        _swap_in(staging, output)
-        if self._build is None:
-            from sitegen.build import adopt_published
-
-            adopt_published(project, output, staging)
-        self._served_errors = keys
-        return PreviewBuild(output, errors, True, base_path, summary)
-
-    def _run_build(self, settings: Settings, changed: frozenset[Path]) -> object:
-        if self._build is None:
-            from sitegen.build import build_site
-
-            # The watcher's paths are re-hashed even when their stamp looks unchanged.
-            return build_site(self.project, settings=settings, changed=set(changed))
-        return self._build(self.project, settings=settings)
-
-
-def _swap_in(new: Path, output: Path) -> None:
-    """Replace `output` by `new`: old aside, new in, old deleted (each step one rename)."""
-    # The name follows the build's own convention, so a killed preview's leftovers are tidied.
-    old = output.with_name(f"{output.name}.old-{os.getpid()}-preview")
-    shutil.rmtree(old, ignore_errors=True)
-    output.parent.mkdir(parents=True, exist_ok=True)
-    if output.exists():
-        output.rename(old)
-    try:
-        new.rename(output)
-    except OSError:
-        if old.exists() and not output.exists():
-            old.rename(output)
-        raise
-    shutil.rmtree(old, ignore_errors=True)
+        published = bool(getattr(result, "published", False))
+        if published:
+            self._served_errors = frozenset(str(error) for error in errors)
+        return PreviewBuild(output, errors, published, base_path, summary)
 
 
 def _relative(path: Path | None, root: Path) -> Path | None:
