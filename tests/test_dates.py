@@ -64,3 +64,9 @@ def test_updated_label_and_glued_update(reader: DateReader) -> None:
 
 def test_sentences_with_dates_are_not_date_lines(reader: DateReader) -> None:
     assert reader.date_line("The council met on 19 June 2024 to approve the budget.") == []
+
+
+def test_text_without_a_year_has_no_date() -> None:
+    reader = DateReader(load_knowledge())
+    assert reader.find("19 June, 10:30") == []
+    assert [f.day for f in reader.find("Am 19. Juni 2024 um 10:30")] == [dt.date(2024, 6, 19)]

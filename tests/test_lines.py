@@ -103,3 +103,34 @@ def test_bylines(rules: LineRules) -> None:
     ]
     assert rules.byline_names("By Reuters") == []
     assert rules.byline_names("Byline policy changed") is None
+
+
+@pytest.mark.parametrize(
+    ("line", "ends"),
+    [
+        ("He left.", True),
+        ("Really?", True),
+        ("“We will stay,” she said.”", True),
+        ("(See above.)", True),
+        ("He said: ‘No.’", True),
+        ("a «quote»", True),
+        ("A label:", True),
+        ("No mark at the end", False),
+        ("Closing bracket only)", False),
+        ("Apostrophe’", False),
+        ("", False),
+        ("Ends with a break.\n", True),
+    ],
+)
+def test_ends_sentence(line: str, ends: bool) -> None:
+    from sitegen.ingest.lines import ends_sentence
+
+    assert ends_sentence(line) is ends
+
+
+def test_letter_word_count_same_on_ascii_and_other_text() -> None:
+    from sitegen.ingest.lines import letter_word_count
+
+    assert letter_word_count("It's 10 a.m. in the U.S. now") == 4
+    assert letter_word_count("Über 10 Straßen in Köln") == 4
+    assert letter_word_count("x_y 2nd ab") == 2

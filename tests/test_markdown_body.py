@@ -42,3 +42,10 @@ def test_blocks_become_paragraphs_headings_and_lists() -> None:
         ]
     )
     assert md == "First.\n\n## Results\n\n1. One\n2. Two"
+
+
+def test_plain_text_needs_no_escaping() -> None:
+    from sitegen.ingest.markdown_body import escape_markdown
+
+    assert escape_markdown("A plain sentence, with commas.") == "A plain sentence, with commas."
+    assert escape_markdown("a_b [c] <b> &amp;") == "a\\_b \\[c\\] &lt;b> &amp;amp;"

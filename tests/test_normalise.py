@@ -35,3 +35,25 @@ def test_fingerprint_ignores_layout_only() -> None:
     two = "  Title\r\n\r\n\r\nFirst line.\r\nSecond line.\t\r\n"
     assert fingerprint_text(one) == fingerprint_text(two)
     assert fingerprint_text(one) != fingerprint_text(one.replace("First", "Third"))
+
+
+def test_every_character_normalise_removes_or_replaces_is_not_printable() -> None:
+    """The fast path skips removal for printable text: that is only sound if this holds."""
+    from sitegen.ingest.normalise import _REMOVED, _SPACES
+
+    for code in range(0x3100):
+        character = chr(code)
+        if _REMOVED.match(character) or _SPACES.match(character) or character in "\x1b\r":
+            assert not character.isprintable(), hex(code)
+    for character in "\u2028\u2029\u3000\ufeff":
+        assert not character.isprintable()
+
+
+def test_printable_apart_from() -> None:
+    from sitegen.ingest.normalise import printable_apart_from
+
+    assert printable_apart_from("Zürich › News\nline two", "\n")
+    assert not printable_apart_from("a\tb", "\n")
+    assert printable_apart_from("a\tb\r\n", "\t\r\n")
+    assert not printable_apart_from("a\u00a0b", "\n")
+    assert normalise("plain line\nsecond  line ") == "plain line\nsecond line"

@@ -23,6 +23,8 @@ _TIME = (
     r"(?:\s*(?P<zone>(?:gmt|utc)\s?[+-−]\s?\d{1,2}(?::?\d{2})?|[+-−]\d{2}:?\d{2}|[a-z]{1,5}\b))?"
 )
 
+_YEAR = re.compile(r"(?:19|20)\d\d")
+
 
 @dataclass(frozen=True, slots=True)
 class FoundDate:
@@ -85,6 +87,8 @@ class DateReader:
 
     def find(self, text: str) -> list[FoundDate]:
         """Every complete date in the text, in order of appearance."""
+        if not _YEAR.search(text):
+            return []  # every date pattern has a year: most text is ruled out by one cheap scan
         found: list[FoundDate] = []
         taken: list[tuple[int, int]] = []
         for pattern in self._patterns:

@@ -13,6 +13,7 @@ from pathlib import Path
 import charset_normalizer
 
 from sitegen.errors import RefusedInput
+from sitegen.ingest.normalise import printable_apart_from
 
 _BOMS = (  # UTF-32 first: its little-endian BOM begins with UTF-16's.
     (codecs.BOM_UTF32_LE, "utf-32"),
@@ -55,6 +56,8 @@ def _control_share(text: str) -> float:
     sample = text[:65536]
     if not sample:
         return 0.0
+    if printable_apart_from(sample, "\t\n\r\x1b"):
+        return 0.0  # no control character at all: the usual case, told without a regex
     return len(_CONTROL.findall(sample)) / len(sample)
 
 

@@ -14,8 +14,11 @@ from sitegen.ingest.knowledge import Knowledge
 
 _WORD = re.compile(r"[^\W_][\w'’.&-]*")
 _LETTER_WORD = re.compile(r"[^\W\d_]{2,}")
+_ASCII_LETTER_WORD = re.compile(r"[A-Za-z]{2,}")  # the same on ASCII text, scanned faster
 _LIST_ITEM = re.compile(r"^(?:(?P<number>\d{1,3})[.)]|[-•*–·▪●◦‣])\s+(?P<text>\S.*)$")
-_TERMINAL = re.compile(r"[.!?…:;]['\"”’»)\]]*$|[\"”»]$")
+_SENTENCE_MARKS = (".", "!", "?", "…", ":", ";")
+_CLOSING_MARKS = "'\"”’»)]"  # may follow the sentence mark: 'said.”', 'end.)'
+_CLOSING_QUOTES = ('"', "”", "»")  # end a sentence on their own
 _GLUED_CAMEL = re.compile(r"^(?:[A-ZÀ-ÞА-ЯЁ][a-zß-ÿа-яё]{2,}){2,5}$")
 _CAMEL_PART = re.compile(r"[A-ZÀ-ÞА-ЯЁ][a-zß-ÿа-яё]+")
 _NAME_TOKEN = re.compile(r"^(?:[A-ZÀ-ÞĀ-ſА-ЯЁ][\w'’-]*\.?|[A-Z]\.|Mc[A-Z]\w+|O['’][A-Z]\w+)$")
@@ -57,12 +60,14 @@ def letter_word_count(line: str) -> int:
     """Words with at least two letters; estimated from spaces on long lines (thresholds only)."""
     if len(line) > 240:
         return line.count(" ") + 1
-    return len(_LETTER_WORD.findall(line))
+    pattern = _ASCII_LETTER_WORD if line.isascii() else _LETTER_WORD
+    return len(pattern.findall(line))
 
 
 def ends_sentence(line: str) -> bool:
     """True when the line ends like a sentence (full stop, question, quote…)."""
-    return bool(_TERMINAL.search(line))
+    line = line.removesuffix("\n")  # one trailing line break is not the end (as regex `$`)
+    return line.endswith(_CLOSING_QUOTES) or line.rstrip(_CLOSING_MARKS).endswith(_SENTENCE_MARKS)
 
 
 def is_prose(line: str) -> bool:

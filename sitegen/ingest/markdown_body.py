@@ -10,6 +10,7 @@ import re
 
 from sitegen.ingest.extract import BodyBlock
 
+_INLINE_MARKS = "\\`*_{}[]"
 _INLINE = re.compile(r"([\\`*_{}\[\]])")
 _HTML_START = re.compile(r"<(?=[A-Za-z/!?])")
 _ENTITY = re.compile(r"&(?=#?\w+;)")
@@ -18,9 +19,12 @@ _LINE_START = re.compile(r"^(\s*)([#>+-]|\d+[.)](?=\s|$))")
 
 def escape_markdown(text: str) -> str:
     """Escape one line of raw text so it renders literally as a Markdown paragraph."""
-    text = _ENTITY.sub("&amp;", text)
-    text = _INLINE.sub(r"\\\1", text)
-    text = _HTML_START.sub("&lt;", text)
+    if "&" in text:
+        text = _ENTITY.sub("&amp;", text)
+    if any(mark in text for mark in _INLINE_MARKS):
+        text = _INLINE.sub(r"\\\1", text)
+    if "<" in text:
+        text = _HTML_START.sub("&lt;", text)
     match = _LINE_START.match(text)
     if match:
         marker = match.group(2)

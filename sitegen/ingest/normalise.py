@@ -26,18 +26,36 @@ _REMOVED = re.compile(
 _SPACES = re.compile("[\t\u00a0\u1680\u2000-\u200a\u202f\u205f\u3000]")
 
 
+def printable_apart_from(text: str, allowed: str) -> bool:
+    """Whether every character is printable, or one of `allowed` (line breaks, say).
+
+    Controls, format characters (zero-width, BOM, soft hyphen, bidi) and every space but " "
+    are not printable, so such text has nothing to remove; one C loop tells, not a regex.
+    """
+    for character in allowed:
+        if character in text:
+            text = text.replace(character, "")
+    return text.isprintable()
+
+
 def normalise(text: str) -> str:
     """Canonical text: see the module docstring. Lines are kept; blank lines are kept."""
+    if not printable_apart_from(text, "\n"):
+        text = _without_controls(text)
+    text = unicodedata.normalize("NFC", text)
+    while "  " in text:
+        text = text.replace("  ", " ")
+    return text.replace(" \n", "\n").replace("\n ", "\n").strip(" ")
+
+
+def _without_controls(text: str) -> str:
+    """Escape sequences, controls and invisible characters removed; wide spaces made plain."""
     if "\x1b" in text:
         text = _ANSI.sub("", text)
     if "\r" in text:
         text = text.replace("\r\n", "\n").replace("\r", "\n")
     text = text.replace("\u2028", "\n").replace("\u2029", "\n")
-    text = _SPACES.sub(" ", _REMOVED.sub("", text))
-    text = unicodedata.normalize("NFC", text)
-    while "  " in text:
-        text = text.replace("  ", " ")
-    return text.replace(" \n", "\n").replace("\n ", "\n").strip(" ")
+    return _SPACES.sub(" ", _REMOVED.sub("", text))
 
 
 def fingerprint_text(text: str) -> str:
