@@ -55,3 +55,27 @@ def test_abbreviation_defined_in_text_is_the_same_source(finder: CiteFinder) -> 
 def test_publisher_and_dateline_agency(finder: CiteFinder) -> None:
     assert finder.find(["The Harbour Times reported it first."], {"The Harbour Times"}) == []
     assert finder.find(["Nothing cited here."], set(), ("dpa",)) == ["dpa"]
+
+
+def test_name_runs_with_lowercase_agency_names() -> None:
+    from sitegen.ingest.cites import _run_pattern
+
+    pattern = _run_pattern(frozenset({"dpa", "epd"}))
+    lowercase = frozenset({"dpa", "epd"})
+    text = "Wie dpa und die epd-Redaktion, nicht aber update oder Xdpa, berichten (dpa) dpa."
+    assert [r.text for r in name_runs(text, pattern, lowercase)] == [
+        "Wie dpa",
+        "epd",
+        "Xdpa",
+        "dpa",
+        "dpa",
+    ]
+    assert [r.text for r in name_runs("Der Spiegel und dpa", pattern, lowercase)] == [
+        "Der Spiegel",
+        "dpa",
+    ]
+
+
+def test_lowercase_names_are_only_looked_for_when_printed(finder: CiteFinder) -> None:
+    assert finder.find(["Das berichtete die Nachrichtenagentur dpa."], set()) == ["dpa"]
+    assert finder.find(["Das berichtete die Nachrichtenagentur Reuters."], set()) == ["Reuters"]

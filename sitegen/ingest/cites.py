@@ -9,6 +9,7 @@ companies and people who are quoted are not outlets, so they never count.
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass
 
@@ -30,14 +31,53 @@ class NameRun:
 # A capital is found in two steps: the pattern accepts any letter that is not lowercase in the
 # common scripts (a small class, fast to scan), then `name_runs` keeps words whose first letter
 # really is uppercase (str.isupper knows every script).
-_CAPITAL = "[^\\W\\d_a-zß-öø-ÿа-яёα-ω]"
+_LOWERCASE_RANGES = (("a", "z"), ("ß", "ö"), ("ø", "ÿ"), ("а", "я"), ("ё", "ё"), ("α", "ω"))
 _CONNECTOR = r"(?:\s+(?:of|de|du|la|le|der|die|für|van|von)\s+|\s*&\s*|\s+)"
 
 
+def _capital_class(also: frozenset[str] = frozenset()) -> str:
+    """The character class of capitals (see above), with the letters `also` added to it."""
+    excluded = []
+    for low, high in _LOWERCASE_RANGES:
+        kept = [chr(c) for c in range(ord(low), ord(high) + 1) if chr(c) not in also]
+        excluded.extend(_as_ranges(kept))
+    return "[^\\W\\d_" + "".join(excluded) + "]"
+
+
+def _as_ranges(letters: list[str]) -> list[str]:
+    """Consecutive letters as class ranges: ['a', 'b', 'c', 'f'] → ['a-c', 'f']."""
+    ranges: list[str] = []
+    start = 0
+    for i in range(1, len(letters) + 1):
+        if i == len(letters) or ord(letters[i]) != ord(letters[i - 1]) + 1:
+            first, last = letters[start], letters[i - 1]
+            ranges.append(first if first == last else f"{first}-{last}")
+            start = i
+    return ranges
+
+
+_CAPITAL = _capital_class()
+
+
 def _run_pattern(lowercase_names: frozenset[str]) -> re.Pattern[str]:
-    lower = "|".join(re.escape(n) for n in sorted(lowercase_names, key=len, reverse=True))
+    """A run of name words: capitalised words and the known names printed in lowercase ("dpa").
+
+    The pattern opens with one character class (a capital or the first letter of a lowercase
+    name), so `re` skips ahead to such letters instead of trying the whole pattern at every
+    position; the lookbehinds after that first letter check what the class cannot: the letter
+    before it, and which kind of word it starts.
+    """
+    names = sorted(lowercase_names, key=len, reverse=True)
+    lower = "|".join(re.escape(n) for n in names)
     word = rf"(?:{_CAPITAL}[\w&.'’-]*" + (rf"|(?:{lower})(?!\w)" if lower else "") + ")"
-    return re.compile(rf"(?<![\w&.-]){word}(?:{_CONNECTOR}{word})*")
+    first_word = (
+        _capital_class(also=frozenset(n[0] for n in names))
+        + r"(?<![\w&.-].)"  # the run starts a word
+        + rf"(?:(?<={_CAPITAL})[\w&.'’-]*"
+        + "".join(rf"|(?<={re.escape(n[0])}){re.escape(n[1:])}(?!\w)" for n in names)
+        + ")"
+    )
+    return re.compile(rf"{first_word}(?:{_CONNECTOR}{word})*")
 
 
 _DEFAULT_RUNS = _run_pattern(frozenset())
@@ -129,7 +169,13 @@ class CiteFinder:
             for word in phrase.split()
             if word.casefold() not in function_words
         )
+        # Evidence words that are whole tokens: found among a paragraph's words split at spaces.
+        self._token_evidence = frozenset(
+            w for w in self._evidence_words if _EVIDENCE_TOKEN.fullmatch(w)
+        )
         self._abbreviation = re.compile(r"^\s*\((?P<abbr>[A-ZÀ-Þ][A-Za-zÀ-ÿ&.-]{1,9})\)")
+        # Names recur from paragraph to paragraph: trim each spelling once.
+        self._trim = functools.lru_cache(maxsize=4096)(self._trim)
 
     def _is_outlet(self, name: str, paragraph: str, start: int) -> bool:
         """A news outlet by its name's words, or by the media noun right before it."""
@@ -186,7 +232,7 @@ class CiteFinder:
         for paragraph in paragraphs:
             if not self._may_name_an_outlet(paragraph) and not aliases:
                 continue
-            for run in name_runs(paragraph, self._runs, self._lowercase_names):
+            for run in name_runs(paragraph, self._runs_pattern(paragraph), self._lowercase_names):
                 name = self._trim(run.text)
                 if not name:
                     continue
@@ -207,9 +253,18 @@ class CiteFinder:
                 cite(name, canonical)
         return list(printed.values())
 
+    def _runs_pattern(self, paragraph: str) -> re.Pattern[str]:
+        """The run pattern; without the lowercase names when none is printed (a faster scan)."""
+        if any(name in paragraph for name in self._lowercase_names):
+            return self._runs
+        return _DEFAULT_RUNS
+
     def _may_name_an_outlet(self, paragraph: str) -> bool:
+        folded = paragraph.casefold()
+        if not self._token_evidence.isdisjoint(folded.split()):
+            return True  # an evidence word standing between spaces: the usual, cheap answer
         # Words split at apostrophes too, so "IRNA’s" and "l'AFP" show their names.
-        return not self._evidence_words.isdisjoint(_EVIDENCE_TOKEN.findall(paragraph.casefold()))
+        return not self._evidence_words.isdisjoint(_EVIDENCE_TOKEN.findall(folded))
 
     def _trim(self, name: str) -> str:
         """Drop a sentence-initial article or descriptor ("The", "State") before a known name."""
