@@ -134,3 +134,27 @@ def test_letter_word_count_same_on_ascii_and_other_text() -> None:
     assert letter_word_count("It's 10 a.m. in the U.S. now") == 4
     assert letter_word_count("Über 10 Straßen in Köln") == 4
     assert letter_word_count("x_y 2nd ab") == 2
+
+
+@pytest.mark.parametrize(
+    "text", ["plain words, and-hyphens_too (x)", "Zürich’s news: l'AFP", "", "a2b ³c  d"]
+)
+def test_tokens_match_findall_on_any_text(text: str) -> None:
+    import re
+
+    from sitegen.ingest.lines import Tokens
+
+    for char_class in (r"[\w-]", r"[^\W\d_]", r"\w"):
+        assert Tokens(char_class)(text) == re.findall(f"{char_class}+", text)
+
+
+def test_ascii_fast_pattern_matches_alike() -> None:
+    import re
+
+    from sitegen.ingest.lines import AsciiFast
+
+    pattern = AsciiFast(re.compile(r"(?<!\w)[^\W\d_]\w*"))
+    for text in ("Plain ASCII text_1 here", "Ärger über Straße"):
+        assert pattern.for_text(text).findall(text) == pattern.any_text.findall(text)
+    with pytest.raises(ValueError):
+        AsciiFast(re.compile("x", re.IGNORECASE))

@@ -11,17 +11,17 @@ from __future__ import annotations
 
 import functools
 import re
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from sitegen.ingest.knowledge import Knowledge
+from sitegen.ingest.lines import AsciiFast, Tokens
 
 _POSSESSIVE = re.compile(r"(?:['’]s|['’])$")
 _RUN_PREFIX_WORDS = frozenset({"radio", "tv", "télé", "kanal", "channel", "canal", "rádio"})
 _SENTENCE_END = re.compile(r"[.!?;](?:\s|$)")
 
 
-@dataclass(frozen=True, slots=True)
-class NameRun:
+class NameRun(NamedTuple):  # a tuple: many are made per article, and cheaply
     text: str
     start: int
     end: int
@@ -81,6 +81,7 @@ def _run_pattern(lowercase_names: frozenset[str]) -> re.Pattern[str]:
 
 
 _DEFAULT_RUNS = _run_pattern(frozenset())
+_CAPITALISED_RUNS = AsciiFast(_DEFAULT_RUNS)
 _WORD_IN_RUN = re.compile(r"\S+")
 
 
@@ -154,7 +155,7 @@ class CiteFinder:
         self._lowercase_names = frozenset(
             n for n in knowledge.agency_names_printed if n[:1].islower() and " " not in n
         )
-        self._runs = _run_pattern(self._lowercase_names)
+        self._runs = AsciiFast(_run_pattern(self._lowercase_names))
         # A paragraph without any of these words can name no outlet: skip it cheaply.
         function_words = frozenset().union(*knowledge.language_words.values())
         self._evidence_words = frozenset(
@@ -230,8 +231,8 @@ class CiteFinder:
         for name in dateline_agencies:
             cite(name, self.knowledge.canonical_source(name) or name)
         for paragraph in paragraphs:
-            if not self._may_name_an_outlet(paragraph) and not aliases:
-                continue
+            # A paragraph without evidence words names no new outlet; asked when a name needs it.
+            needs_evidence = not aliases
             for run in name_runs(paragraph, self._runs_pattern(paragraph), self._lowercase_names):
                 name = self._trim(run.text)
                 if not name:
@@ -242,6 +243,10 @@ class CiteFinder:
                     or not self._is_outlet(name, paragraph, run.start)
                 ):
                     continue  # a capitalised first word, or a name that is not an outlet
+                if needs_evidence:
+                    if not self._may_name_an_outlet(paragraph):
+                        break
+                    needs_evidence = False
                 before = self._clip_before(paragraph, run.start)
                 after = self._clip_after(paragraph, run.end)
                 if not self._cited(before, after, run.possessive):
@@ -255,16 +260,19 @@ class CiteFinder:
 
     def _runs_pattern(self, paragraph: str) -> re.Pattern[str]:
         """The run pattern; without the lowercase names when none is printed (a faster scan)."""
-        if any(name in paragraph for name in self._lowercase_names):
-            return self._runs
-        return _DEFAULT_RUNS
+        runs = _CAPITALISED_RUNS
+        for name in self._lowercase_names:
+            if name in paragraph:
+                runs = self._runs
+                break
+        return runs.for_text(paragraph)
 
     def _may_name_an_outlet(self, paragraph: str) -> bool:
         folded = paragraph.casefold()
         if not self._token_evidence.isdisjoint(folded.split()):
             return True  # an evidence word standing between spaces: the usual, cheap answer
         # Words split at apostrophes too, so "IRNA’s" and "l'AFP" show their names.
-        return not self._evidence_words.isdisjoint(_EVIDENCE_TOKEN.findall(folded))
+        return not self._evidence_words.isdisjoint(_EVIDENCE_TOKENS(folded))
 
     def _trim(self, name: str) -> str:
         """Drop a sentence-initial article or descriptor ("The", "State") before a known name."""
@@ -277,6 +285,7 @@ class CiteFinder:
 
 
 _EVIDENCE_TOKEN = re.compile(r"[\w-]+")
+_EVIDENCE_TOKENS = Tokens(r"[\w-]")
 _WORD_OR_STOP = re.compile(r"[\w’'-]+|[,;:()\"“”«»]")
 _EDGE_PUNCTUATION = '"“”«»()'
 

@@ -11,6 +11,7 @@ import re
 from dataclasses import dataclass
 
 from sitegen.ingest.knowledge import Knowledge
+from sitegen.ingest.lines import Tokens
 
 
 @dataclass(frozen=True, slots=True)
@@ -19,7 +20,7 @@ class CaptionCredit:
     credit: str
 
 
-_HINT_WORD = re.compile(r"[^\W\d_]+")
+_HINT_WORDS = Tokens(r"[^\W\d_]")
 
 
 def _looks_like_names(credit: str) -> bool:
@@ -96,7 +97,7 @@ class CreditReader:
             "/" not in tail
             and "©" not in tail
             and not tail.endswith((")", "]"))
-            and self._hint_words.isdisjoint(_HINT_WORD.findall(tail.casefold()))
+            and self._hint_words.isdisjoint(_HINT_WORDS(tail.casefold()))
         ):
             return None
         line = self._gallery.sub("", self._trailing.sub("", line))

@@ -72,6 +72,10 @@ class DateReader:
             ),
         ]
         self._time = re.compile(_TIME, re.IGNORECASE)
+        # Words a date line may hold besides the date: weekdays, "at", "um", a.m./p.m.
+        self._ignored_words = (
+            knowledge.weekdays | knowledge.date_fillers | {"am", "pm", "a", "p", "m"}
+        )
         self._published = self._label_pattern(knowledge.published_labels)
         self._updated = self._label_pattern(knowledge.updated_labels)
         self._updated_anywhere = re.compile(
@@ -153,12 +157,10 @@ class DateReader:
 
     def _leftover_words(self, text: str) -> int:
         words = re.findall(r"[^\W\d_]+", text)
-        ignored = self.knowledge.weekdays | self.knowledge.date_fillers
-        ignored |= {"am", "pm", "a", "p", "m"}
         return sum(
             1
             for w in words
-            if w.casefold() not in ignored and w.upper() not in self.knowledge.timezones
+            if w.casefold() not in self._ignored_words and w.upper() not in self.knowledge.timezones
         )
 
     def _segment(self, text: str, kind: DateKind) -> DateLine | None:

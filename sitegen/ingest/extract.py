@@ -532,7 +532,7 @@ class Extractor:
         tokens = sample.split()  # function words stand alone; punctuation-glued ones don't matter
         frequencies = Counter(tokens)
         for lang, vocabulary in self.knowledge.language_words.items():
-            counts[lang] = sum(frequencies[w] for w in vocabulary)
+            counts[lang] = sum(frequencies.get(w, 0) for w in vocabulary)  # no __missing__ calls
         if not tokens:
             return None
         best, score = counts.most_common(1)[0]

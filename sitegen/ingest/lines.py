@@ -51,6 +51,42 @@ _UI_WORDS = (
 )  # fmt: skip
 
 
+class Tokens:
+    """The runs of a character class in a text: `re.findall(class + "+", text)`, done faster.
+
+    On ASCII text (most lines) one `str.translate` turns every other character into a space and
+    `split` cuts there: a C loop instead of a regex scan.
+    """
+
+    def __init__(self, char_class: str):
+        self._runs = re.compile(f"{char_class}+")
+        member = re.compile(char_class)
+        self._others_to_space = {c: " " for c in range(128) if not member.fullmatch(chr(c))}
+
+    def __call__(self, text: str) -> list[str]:
+        if text.isascii():
+            return text.translate(self._others_to_space).split()
+        return self._runs.findall(text)
+
+
+class AsciiFast:
+    """A pattern that ignores no case, also compiled with re.ASCII for ASCII text.
+
+    On ASCII text both compilations match alike (re.ASCII only narrows \\w, \\d, \\s and \\b
+    for other characters), and the ASCII one scans about twice as fast.
+    """
+
+    def __init__(self, pattern: re.Pattern[str]):
+        if pattern.flags & re.IGNORECASE:
+            raise ValueError("case-insensitive matching differs under re.ASCII")
+        self.any_text = pattern
+        flags = (pattern.flags & ~re.UNICODE) | re.ASCII
+        self.ascii_text = re.compile(pattern.pattern, flags)
+
+    def for_text(self, text: str) -> re.Pattern[str]:
+        return self.ascii_text if text.isascii() else self.any_text
+
+
 def words(line: str) -> list[str]:
     return _WORD.findall(line)
 
