@@ -32,6 +32,7 @@ from typing import Protocol
 
 from slugify import slugify
 
+from sitegen import story_state
 from sitegen.cache import digest
 from sitegen.model import Article, calendar_date
 
@@ -307,21 +308,38 @@ def signatures(sets: Sequence[frozenset[str]], tuning: Tuning):  # -> numpy arra
     return rows
 
 
+def band_keys(rows, tuning: Tuning):  # rows: numpy (n, permutations) -> numpy (n, bands)
+    """One key per LSH band of each signature: two rows agree on a band when its keys are equal."""
+    import numpy as np
+
+    mix = np.array([0x9E3779B97F4A7C15 >> shift for shift in range(tuning.rows)], np.uint64)
+    count = tuning.permutations // tuning.rows
+    bands = rows[:, : count * tuning.rows].reshape(len(rows), count, tuning.rows)
+    return (bands * mix).sum(axis=2, dtype=np.uint64)
+
+
+def present(rows):  # rows: numpy (n, permutations) -> numpy bool (n,)
+    """Rows of sets with words: the empty ones are never compared."""
+    import numpy as np
+
+    return rows[:, 0] != np.uint64(_EMPTY)
+
+
 def _buckets(rows, tuning: Tuning) -> Iterator[list[int]]:  # rows: numpy (n, permutations)
     """Groups of article indexes that agree on at least one whole band of their signatures."""
     import numpy as np
 
-    present = np.flatnonzero(rows[:, 0] != np.uint64(_EMPTY))
-    mix = np.array([0x9E3779B97F4A7C15 >> shift for shift in range(tuning.rows)], np.uint64)
-    for start in range(0, tuning.permutations - tuning.rows + 1, tuning.rows):
-        keys = (rows[present, start : start + tuning.rows] * mix).sum(axis=1)
+    found = np.flatnonzero(present(rows))
+    keys_by_band = band_keys(rows[found], tuning)
+    for band in range(keys_by_band.shape[1]):
+        keys = keys_by_band[:, band]
         order = np.argsort(keys, kind="stable")
         ordered = keys[order]
         edges = np.flatnonzero(ordered[1:] != ordered[:-1]) + 1
         starts = np.concatenate(([0], edges))
         ends = np.concatenate((edges, [len(ordered)]))
         for first, stop in zip(starts[ends - starts > 1], ends[ends - starts > 1], strict=True):
-            yield present[order[first:stop]].tolist()
+            yield found[order[first:stop]].tolist()
 
 
 def _window_pairs(members: list[int], days: Sequence[int | None], window: int):
@@ -395,11 +413,24 @@ def _without_common(sets: list[frozenset[str]], tuning: Tuning) -> list[frozense
 
 
 def _common_words(sets: list[frozenset[str]], tuning: Tuning) -> frozenset[str]:
+    return _common_of(_word_counts(sets), len(sets), tuning)
+
+
+def _word_counts(sets: Iterable[frozenset[str]]) -> Counter[str]:
     counts: Counter[str] = Counter()
     for words in sets:
         counts.update(words)
-    limit = max(tuning.common_floor, int(tuning.common_share * len(sets)))
-    return frozenset(word for word, count in counts.items() if count > limit)
+    return counts
+
+
+def _common_limit(count: int, tuning: Tuning) -> int:
+    return max(tuning.common_floor, int(tuning.common_share * count))
+
+
+def _common_of(counts: Counter[str], count: int, tuning: Tuning) -> frozenset[str]:
+    """Words in more than max(common_floor, common_share × articles) articles."""
+    limit = _common_limit(count, tuning)
+    return frozenset(word for word, n in counts.items() if n > limit)
 
 
 # --- stored features ---------------------------------------------------------------------------
@@ -478,23 +509,103 @@ def detect_groups(
     """Articles about the same event, by text and date (groups of one included).
 
     With a `store`, each article's words and signature row are loaded when its text (and, for
-    the row, the common words it contains) are those they were computed from; the rest are
-    computed and stored. The groups are the same either way.
+    the row, the common words it contains) are those they were computed from, and the last
+    detection's outcome is updated for the articles that changed (`sitegen.story_state`)
+    instead of redone. The groups are the same either way.
     """
     if not articles:
         return []
     keys = [feature_key(a) for a in articles]
+    days = [_day(a) for a in articles]
+    pairs = _updated_pairs(articles, keys, days, tuning, store) if store is not None else None
+    if pairs is None:
+        pairs = _detected_pairs(articles, keys, days, tuning, store)
+    return [[articles[i] for i in group] for group in _union_groups(len(articles), pairs)]
+
+
+def _detected_pairs(
+    articles: Sequence[Article],
+    keys: list[str],
+    days: list[int | None],
+    tuning: Tuning,
+    store: FeatureStore | None,
+) -> list[tuple[int, int]]:
+    """Confirmed pairs found afresh; with a store, the outcome is kept for the next build."""
     raw = _stored_words(articles, keys, store)
     enough = [_enough(words, tuning) for words in raw]
-    common = _common_words(enough, tuning)
+    counts = _word_counts(enough)
+    common = _common_of(counts, len(enough), tuning)
     sets = [words - common if common else words for words in enough]
     row_keys = [_row_key(key, words & common, tuning) for key, words in zip(keys, raw, strict=True)]
-    days = [_day(a) for a in articles]
-    pairs = candidate_pairs(_stored_rows(sets, row_keys, tuning, store), days, tuning)
-    confirmed = (
-        pair for pair in sorted(pairs) if jaccard(*(sets[i] for i in pair)) >= tuning.threshold
+    rows = _stored_rows(sets, row_keys, tuning, store)
+    pairs = sorted(
+        pair
+        for pair in candidate_pairs(rows, days, tuning)
+        if jaccard(*(sets[i] for i in pair)) >= tuning.threshold
     )
-    return [[articles[i] for i in group] for group in _union_groups(len(articles), confirmed)]
+    if store is not None and story_state.worth_keeping(len(articles)):
+        ids = tuple(zip(keys, days, strict=True))
+        state = story_state.DetectionState(
+            ids, band_keys(rows, tuning), present(rows), counts, common, frozenset(pairs)
+        )
+        store.store_blobs({story_state.state_key(FEATURES_VERSION, tuning): state.to_bytes()})
+    return pairs
+
+
+def _updated_pairs(
+    articles: Sequence[Article],
+    keys: list[str],
+    days: list[int | None],
+    tuning: Tuning,
+    store: FeatureStore,
+) -> list[tuple[int, int]] | None:
+    """The last detection's pairs brought up to date, or None: detect afresh."""
+    state_key = story_state.state_key(FEATURES_VERSION, tuning)
+    state = story_state.load_state(store.blobs({state_key}).get(state_key))
+    if state is None:
+        return None
+    ids = tuple(zip(keys, days, strict=True))
+    if ids == state.ids:
+        return sorted(state.pairs)
+    by_key = dict(zip(keys, articles, strict=True))
+    updated = story_state.update(
+        state, ids, lambda wanted: _words_by_key(wanted, by_key, store), _rules(tuning)
+    )
+    if updated is None:
+        return None
+    fresh, pairs = updated
+    store.store_blobs({state_key: fresh.to_bytes()})
+    return pairs
+
+
+def _rules(tuning: Tuning) -> story_state.Rules:
+    return story_state.Rules(
+        enough=lambda words: _enough(words, tuning),
+        common_limit=lambda count: _common_limit(count, tuning),
+        signatures=lambda sets: signatures(sets, tuning),
+        band_keys=lambda rows: band_keys(rows, tuning),
+        present=present,
+        jaccard=jaccard,
+        threshold=tuning.threshold,
+        window_days=tuning.window_days,
+    )
+
+
+def _words_by_key(
+    wanted: set[str], by_key: Mapping[str, Article], store: FeatureStore
+) -> dict[str, frozenset[str]] | None:
+    """The raw words of each text key: stored, or computed from the article that has it."""
+    found = {key: frozenset(_decode_words(blob)) for key, blob in store.blobs(wanted).items()}
+    fresh: dict[str, bytes] = {}
+    for key in wanted - found.keys():
+        article = by_key.get(key)
+        if article is None:
+            return None  # a deleted article's words are gone: detect afresh
+        found[key] = features(article)
+        fresh[key] = "\n".join(sorted(found[key])).encode("utf-8")
+    if fresh:
+        store.store_blobs(fresh)
+    return found
 
 
 def _chronological(article: Article) -> tuple[int, int, str]:

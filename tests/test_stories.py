@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 
+from sitegen import story_state
 from sitegen.build import build_site
 from sitegen.config import Project, Settings
 from sitegen.content import dump_article
@@ -17,6 +18,7 @@ from sitegen.importer import import_paths
 from sitegen.model import Article
 from sitegen.site import load_articles
 from sitegen.stories import (
+    FEATURES_VERSION,
     Tuning,
     build_stories,
     candidate_pairs,
@@ -281,7 +283,10 @@ class _DictStore:
 
     def store_blobs(self, items) -> None:
         self.values.update(items)
-        self.stored += len(items)
+        self.stored += sum(key != _STATE for key in items)  # the detection state aside
+
+
+_STATE = story_state.state_key(FEATURES_VERSION, Tuning())
 
 
 def _story_slugs(stories) -> list[tuple[str, tuple[str, ...]]]:
@@ -322,4 +327,49 @@ def test_unchanged_articles_features_are_loaded_not_computed():
     assert _story_slugs(again) == _story_slugs(first)
     edited = [dataclasses.replace(events[0], body=events[0].body + " zyxw"), *events[1:]]
     build_stories(edited, store=store)
-    assert store.stored == computed + 2
+    assert store.stored == computed + 1  # its words; the detection state is updated, not redone
+
+
+def _shuffled_edits(corpus: list[Article], rng: random.Random, serial: int) -> list[Article]:
+    """A few edits of the kinds an editor makes: text, date, new article, deleted article."""
+    corpus = list(corpus)
+    for step in range(rng.randint(1, 4)):
+        index = rng.randrange(len(corpus))
+        article = corpus[index]
+        choice = rng.random()
+        if choice < 0.4:  # retell another article's event: may join (or leave) a story
+            other = rng.choice(corpus)
+            body = " ".join(other.body.split()[: rng.randint(5, 120)]) + " " + article.body[:200]
+            corpus[index] = dataclasses.replace(article, body=body)
+        elif choice < 0.6 and article.date is not None:
+            days = dt.timedelta(days=rng.choice([-9, -2, 1, 5]))
+            corpus[index] = dataclasses.replace(article, date=article.date + days)
+        elif choice < 0.8:
+            corpus.append(retold(article, 100 + serial * 10 + step, serial))
+        else:
+            del corpus[index]
+    return corpus
+
+
+@pytest.mark.parametrize("seed", [1, 2, 3])
+def test_updated_detection_equals_fresh_detection(seed: int, monkeypatch) -> None:
+    import sitegen.stories as stories_module
+
+    rng = random.Random(seed)
+    events = generated_events(120)
+    corpus = [*events, *(retold(a, 1, n) for n, a in enumerate(events[:30]))]
+    store = _DictStore()
+    build_stories(corpus, store=store)
+    afresh = []
+    real = stories_module._detected_pairs
+
+    def counted(articles, keys, days, tuning, used_store):
+        afresh.append(used_store is store)
+        return real(articles, keys, days, tuning, used_store)
+
+    monkeypatch.setattr(stories_module, "_detected_pairs", counted)
+    for serial in range(12):
+        corpus = _shuffled_edits(corpus, rng, serial)
+        warm = build_stories(corpus, store=store)
+        assert _story_slugs(warm) == _story_slugs(build_stories(corpus))  # no store: afresh
+    assert sum(afresh) <= 4, "the stored detection was hardly ever updated"
