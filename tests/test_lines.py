@@ -158,3 +158,13 @@ def test_ascii_fast_pattern_matches_alike() -> None:
         assert pattern.for_text(text).findall(text) == pattern.any_text.findall(text)
     with pytest.raises(ValueError):
         AsciiFast(re.compile("x", re.IGNORECASE))
+
+
+def test_needs_phrase_rules_out_only_text_that_cannot_match() -> None:
+    from sitegen.ingest.lines import NeedsPhrase
+
+    months = NeedsPhrase(["june", "juin", "märz"])
+    assert months.may_match("19 JUNE 2024")
+    assert not months.may_match("19 July 2024")
+    assert months.may_match("19 März 2024")  # not ASCII: always let through
+    assert NeedsPhrase(["kasım"]).may_match("no such word")  # "ı" matches "i": no shortcut

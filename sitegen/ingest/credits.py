@@ -11,7 +11,7 @@ import re
 from dataclasses import dataclass
 
 from sitegen.ingest.knowledge import Knowledge
-from sitegen.ingest.lines import Tokens
+from sitegen.ingest.lines import NeedsPhrase, Tokens
 
 
 @dataclass(frozen=True, slots=True)
@@ -78,13 +78,18 @@ class CreditReader:
         self._hint_words = frozenset(w for label in knowledge.credit_labels for w in label.split())
         trailing = "|".join(re.escape(t) for t in knowledge.credit_trailing)
         self._trailing = re.compile(rf"\s*(?:{trailing})\s*$", re.IGNORECASE)
+        self._has_trailing = NeedsPhrase(knowledge.credit_trailing)
         separators = "|".join(re.escape(s) for s in knowledge.credit_separators)
         self._splitter = re.compile(rf"\s*(?:{separators})\s*", re.IGNORECASE)
         # Several phases ask about the same line: answer once.
         self.split = functools.lru_cache(maxsize=4096)(self.split)
 
+    def _without_trailing(self, text: str) -> str:
+        """The text without interface words closing it ("Purchase Licensing Rights")."""
+        return self._trailing.sub("", text) if self._has_trailing.may_match(text) else text
+
     def _clean_credit(self, credit: str) -> str:
-        credit = self._trailing.sub("", credit.strip())
+        credit = self._without_trailing(credit.strip())
         credit = credit.strip().strip("()[]").strip()
         return credit.rstrip(".;,").strip()
 
@@ -100,7 +105,7 @@ class CreditReader:
             and self._hint_words.isdisjoint(_HINT_WORDS(tail.casefold()))
         ):
             return None
-        line = self._gallery.sub("", self._trailing.sub("", line))
+        line = self._gallery.sub("", self._without_trailing(line))
         patterns = (
             self._parenthesised,
             self._inner_label,

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from typing import Literal
 
 from sitegen.ingest.knowledge import Knowledge
+from sitegen.ingest.lines import NeedsPhrase
 
 DateKind = Literal["published", "updated"]
 
@@ -54,9 +55,14 @@ class DateReader:
         )
         suffix = "|".join(re.escape(s) for s in knowledge.year_suffixes)
         year = rf"(?P<year>(?:19|20)\d\d)(?:(?!\d)|(?=\d{{1,2}}[:.]\d\d))(?:\s*(?:{suffix})(?!\w))?"
-        self._patterns = [
+        # Month names that are single words: only a word followed by a number can be one, which
+        # is cheaper to rule out than every month name at every word.
+        before_day = (
+            r"(?=\w+\.?\s+\d)" if all(re.fullmatch(r"\w+", m) for m in knowledge.months) else ""
+        )
+        self._patterns = [  # two with month names, then two all in figures
             re.compile(
-                rf"(?<!\w)(?P<mon>{months})\.?\s+(?P<day>\d{{1,2}})(?:st|nd|rd|th)?,?\s+{year}",
+                rf"(?<!\w){before_day}(?P<mon>{months})\.?\s+(?P<day>\d{{1,2}})(?:st|nd|rd|th)?,?\s+{year}",
                 re.IGNORECASE,
             ),
             re.compile(
@@ -71,6 +77,8 @@ class DateReader:
                 r"(?<![\w./])(?P<a>\d{1,2})[./](?P<b>\d{1,2})[./](?P<year>(?:19|20)\d\d)(?!\d)",
             ),
         ]
+        self._numeric_patterns = self._patterns[2:]
+        self._month_named = NeedsPhrase(knowledge.months)
         self._time = re.compile(_TIME, re.IGNORECASE)
         # Words a date line may hold besides the date: weekdays, "at", "um", a.m./p.m.
         self._ignored_words = (
@@ -82,6 +90,7 @@ class DateReader:
             r"(?:(?<=\d)|(?<!\w))(?:" + "|".join(map(re.escape, knowledge.updated_labels)) + r")\b",
             re.IGNORECASE,
         )
+        self._update_named = NeedsPhrase(knowledge.updated_labels)
 
     @staticmethod
     def _label_pattern(labels: tuple[str, ...]) -> re.Pattern[str]:
@@ -95,7 +104,8 @@ class DateReader:
             return []  # every date pattern has a year: most text is ruled out by one cheap scan
         found: list[FoundDate] = []
         taken: list[tuple[int, int]] = []
-        for pattern in self._patterns:
+        month_named = self._month_named.may_match(text)
+        for pattern in self._patterns if month_named else self._numeric_patterns:
             for match in pattern.finditer(text):
                 if any(s < match.end() and match.start() < e for s, e in taken):
                     continue
@@ -200,7 +210,7 @@ class DateReader:
         elif match := self._published.match(text):
             text = text[match.end() :]
         parts = [(kind, text)]
-        split = self._updated_anywhere.search(text)
+        split = self._updated_anywhere.search(text) if self._update_named.may_match(text) else None
         if split and split.start() > 0:
             parts = [(kind, text[: split.start()]), ("updated", text[split.end() :])]
         results = []

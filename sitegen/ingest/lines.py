@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import functools
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from sitegen.ingest.knowledge import Knowledge
@@ -85,6 +86,34 @@ class AsciiFast:
 
     def for_text(self, text: str) -> re.Pattern[str]:
         return self.ascii_text if text.isascii() else self.any_text
+
+
+class NeedsPhrase:
+    """A quick "cannot match" for a case-insensitive pattern that needs one of some phrases.
+
+    The phrases must stand in the pattern literally (`re.escape`d). On ASCII text re.IGNORECASE
+    finds a phrase exactly where the lowercased text contains it lowercased, unless a non-ASCII
+    letter of a phrase is a case variant of an ASCII one (the Kelvin sign, "ſ", "ı"): checked
+    once here, and then every text is let through. Other text is always let through too.
+    """
+
+    def __init__(self, phrases: Iterable[str]):
+        phrases = set(phrases)
+        self._ascii = tuple(sorted({p.lower() for p in phrases if p.isascii()}))
+        self._exact = not any(_matches_ascii(c) for p in phrases for c in set(p) if not c.isascii())
+
+    def may_match(self, text: str) -> bool:
+        if not self._exact or not text.isascii():
+            return True
+        lowered = text.lower()
+        return any(phrase in lowered for phrase in self._ascii)
+
+
+@functools.cache
+def _matches_ascii(character: str) -> bool:
+    """Whether re.IGNORECASE lets this character match an ASCII one."""
+    pattern = re.compile(re.escape(character), re.IGNORECASE)
+    return any(pattern.fullmatch(chr(code)) for code in range(128))
 
 
 def words(line: str) -> list[str]:
