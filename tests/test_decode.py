@@ -55,3 +55,13 @@ def test_a_few_nuls_in_readable_utf8_are_text() -> None:
 def test_mostly_control_characters_is_binary() -> None:
     with pytest.raises(RefusedInput):
         decode(b"\x01\x02\x03\x04\x05\x06abc" * 50, "a.txt")
+
+
+def test_control_characters_in_utf8_are_found_by_byte_scans() -> None:
+    from importlib import import_module
+
+    module = import_module("sitegen.ingest.decode")
+    assert not module._utf8_has_controls("Zürich © 2024\tok\r\n\x1b[1m".encode())
+    assert module._utf8_has_controls(b"a\x01b")
+    assert module._utf8_has_controls("a\x85b".encode())  # C1 control NEL
+    assert decode(b"plain text\n", "x.txt") == ("plain text\n", "utf-8")

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from typing import Literal
 
 from sitegen.ingest.knowledge import Knowledge
-from sitegen.ingest.lines import NeedsPhrase
+from sitegen.ingest.lines import NeedsPhrase, Tokens
 
 DateKind = Literal["published", "updated"]
 
@@ -25,6 +25,7 @@ _TIME = (
 )
 
 _YEAR = re.compile(r"(?:19|20)\d\d")
+_LETTER_RUNS = Tokens(r"[^\W\d_]")
 
 
 @dataclass(frozen=True, slots=True)
@@ -165,12 +166,11 @@ class DateReader:
             return day
         return dt.datetime.combine(day, dt.time(hour, minute), tzinfo=zone)
 
-    def _leftover_words(self, text: str) -> int:
-        words = re.findall(r"[^\W\d_]+", text)
-        return sum(
-            1
-            for w in words
-            if w.casefold() not in self._ignored_words and w.upper() not in self.knowledge.timezones
+    def _has_leftover_words(self, text: str) -> bool:
+        """Whether words other than weekdays, fillers and zones stand beside the date."""
+        return any(
+            w.casefold() not in self._ignored_words and w.upper() not in self.knowledge.timezones
+            for w in _LETTER_RUNS(text)
         )
 
     def _segment(self, text: str, kind: DateKind) -> DateLine | None:
@@ -181,7 +181,7 @@ class DateReader:
         rest = text[: found.start] + " " + text[found.end :]
         time = self._time.search(rest)
         leftover = rest if time is None else rest[: time.start()] + rest[time.end() :]
-        if self._leftover_words(leftover) > 0:
+        if self._has_leftover_words(leftover):
             return None
         return DateLine(self._moment(found.day, rest), kind, text)
 
@@ -193,7 +193,7 @@ class DateReader:
         if len(line) > 160:
             return []
         results: list[DateLine] = []
-        for segment in re.split(r"\s*\|\s*", line):
+        for segment in re.split(r"\s*\|\s*", line) if "|" in line else [line]:
             if not segment:
                 continue
             found = self._labelled_segment(segment)

@@ -51,6 +51,16 @@ def _bomless_utf16(raw: bytes) -> str | None:
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1a\x1c-\x1f\x7f-\x9f]")
 
 
+# The same characters in UTF-8: C0 controls and DEL are single bytes, C1 controls are C2 80–C2 9F.
+_CONTROL_BYTES = bytes(code for code in range(0x80) if _CONTROL.match(chr(code)))
+_C1_IN_UTF8 = re.compile(rb"\xc2[\x80-\x9f]")
+
+
+def _utf8_has_controls(raw: bytes) -> bool:
+    """Whether valid UTF-8 bytes hold a control character, told by byte scans without decoding."""
+    return len(raw.translate(None, _CONTROL_BYTES)) < len(raw) or bool(_C1_IN_UTF8.search(raw))
+
+
 def _control_share(text: str) -> float:
     """Share of control characters other than tab, line breaks and ESC (terminal colours)."""
     sample = text[:65536]
@@ -100,6 +110,9 @@ def decode(raw: bytes, path: Path | str) -> tuple[str, str]:
             if raw.count(0) > len(raw) // 100:
                 raise _not_text(path) from None
             text, encoding = _legacy(raw, path)
+        else:
+            if not _utf8_has_controls(raw):
+                return text.lstrip("\ufeff"), encoding  # the usual paste: no share to count
     if _control_share(text) > _MAX_CONTROL_SHARE:
         raise _not_text(path)
     return text.lstrip("\ufeff"), encoding

@@ -11,7 +11,6 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import re
-from collections import Counter
 from dataclasses import dataclass, field
 from typing import Literal
 
@@ -146,6 +145,11 @@ class Extractor:
         self._date_lines = functools.lru_cache(maxsize=4096)(self._date_lines)
         self._photo = functools.lru_cache(maxsize=4096)(self._photo)
         self._is_header_noise = functools.lru_cache(maxsize=4096)(self._is_header_noise)
+        self._agencies_in = functools.lru_cache(maxsize=4096)(self._agencies_in)
+        self._languages_of_word: dict[str, list[str]] = {}
+        for lang, vocabulary in knowledge.language_words.items():
+            for word in vocabulary:
+                self._languages_of_word.setdefault(word, []).append(lang)
 
     # --- per-line helpers ----------------------------------------------------------------------
 
@@ -337,7 +341,7 @@ class Extractor:
             name = " ".join(words[:3])
         return name if looks_like_name(name) else None
 
-    def _agencies_in(self, text: str) -> list[str]:
+    def _agencies_in(self, text: str) -> tuple[str, ...]:
         """Known agencies named in a byline or source line ("Par Le Figaro avec AFP")."""
         parts = re.split(r"\s*(?:,|/|;|\band\b|\bund\b|\bet\b|\bavec\b|\bwith\b|\bmit\b)\s*", text)
         found = []
@@ -348,7 +352,7 @@ class Extractor:
                 if self.knowledge.canonical_source(candidate):
                     found.append(candidate)
                     break
-        return found
+        return tuple(found)
 
     def _join_credit_lines(self, lines: list[str]) -> list[str]:
         """A caption line followed by its credit on a line of its own ("Credit...Name") is one."""
@@ -527,15 +531,16 @@ class Extractor:
         return None, None, update_when
 
     def _language(self, blocks: list[BodyBlock]) -> str | None:
-        counts: Counter[str] = Counter()
+        counts = dict.fromkeys(self.knowledge.language_words, 0)
         sample = " ".join(b.plain() for b in blocks[:4])[:2000].casefold()
         tokens = sample.split()  # function words stand alone; punctuation-glued ones don't matter
-        frequencies = Counter(tokens)
-        for lang, vocabulary in self.knowledge.language_words.items():
-            counts[lang] = sum(frequencies.get(w, 0) for w in vocabulary)  # no __missing__ calls
+        languages_of = self._languages_of_word
+        for token in filter(languages_of.__contains__, tokens):
+            for lang in languages_of[token]:
+                counts[lang] += 1
         if not tokens:
             return None
-        best, score = counts.most_common(1)[0]
+        best, score = max(counts.items(), key=lambda item: item[1])  # the first, on a tie
         return best if score >= max(3, len(tokens) // 20) else None
 
     # --- the whole article ---------------------------------------------------------------------

@@ -158,6 +158,8 @@ def split_glued_labels(line: str) -> list[str] | None:
 
 def is_glued_ui(line: str) -> bool:
     """'pdfshareprint', 'printsharecopy link': button labels pasted without spaces."""
+    if len(line) - line.count(" ") > 60:
+        return False  # too long for a button row (casefolding never shortens a text)
     squashed = line.casefold().replace(" ", "")
     if not squashed.isalpha() or len(squashed) > 60 or len(line.split()) > 3:
         return False
