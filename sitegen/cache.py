@@ -99,6 +99,7 @@ class BuildCache:
         folder.mkdir(parents=True, exist_ok=True)
         self.path = folder / CACHE_FILE
         self._db = self._open()
+        self._known: dict[str, tuple[str, str]] | None = None  # the `files` table, once read
 
     def _open(self) -> sqlite3.Connection:
         try:
@@ -159,16 +160,22 @@ class BuildCache:
     # --- input hashes --------------------------------------------------------------------------
 
     def file_hashes(self, paths: Iterable[Path], changed: set[Path] | None) -> dict[Path, str]:
-        """Content hash of each file; an unchanged stat (not in `changed`) reuses the stored one."""
-        known = {row[0]: (row[1], row[2]) for row in self._db.execute("SELECT * FROM files")}
+        """Content hash of each file; an unchanged stat (not in `changed`) reuses the stored one.
+
+        The stored hashes are read from the database once per open cache (once per build).
+        """
+        if self._known is None:
+            rows = self._db.execute("SELECT * FROM files")
+            self._known = {row[0]: (row[1], row[2]) for row in rows}
+        known = self._known
         forced = {os.path.abspath(path) for path in changed} if changed else set()
         hashes: dict[Path, str] = {}
         updates: list[tuple[str, str, str]] = []
         recent = time.time_ns() - _RACY_NS
         for path in paths:
+            name = os.path.abspath(path)
             stat = path.stat()
             stamp = _stamp(stat)
-            name = os.path.abspath(path)
             old = known.get(name)
             # A file written moments ago may change again within the clock's granularity with
             # the same size: its stamp proves nothing, so it is hashed again (as Git does).
@@ -177,6 +184,7 @@ class BuildCache:
                 hashes[path] = old[1]
                 continue
             hashes[path] = digest(path.read_bytes())
+            known[name] = (stamp, hashes[path])
             updates.append((name, stamp, hashes[path]))
         self._db.executemany("INSERT OR REPLACE INTO files VALUES (?, ?, ?)", updates)
         self._db.commit()  # short transactions: a concurrent build only waits briefly

@@ -365,10 +365,11 @@ def _taxonomy(
     # Names that slugify alike ("News", "news") are one term; the first spelling met names it.
     display: dict[str, str] = {}
     members: dict[str, list[Article]] = {}
+    slugs: dict[str, str] = {}  # thousands of articles share a few dozen names
     for article, article_names in names:
         seen: set[str] = set()
         for name in article_names:
-            slug = make_slug(name)
+            slug = slugs.get(name) or slugs.setdefault(name, make_slug(name))
             if slug in seen:
                 continue
             seen.add(slug)

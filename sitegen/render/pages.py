@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import functools
 import html
+import pickle
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from typing import Any, Literal
@@ -91,12 +92,19 @@ class ArticleView:
     article: Article
     path: str
     body_html: str
-    description: str
     sections: tuple[Term, ...]
     tags: tuple[Term, ...]
     publisher: Term | None
     original_url: str | None
     photo_sources: tuple[str | None, ...]
+
+    @property
+    def description(self) -> str:
+        """The standfirst, else the start of the body's text: worked out only for the pages
+        that show it, not for every article of every build."""
+        article = self.article
+        text = article.standfirst or plain_text(self.body_html) or article.title
+        return shorten(" ".join(text.split()))
 
 
 def plain_text(fragment: str) -> str:
@@ -140,12 +148,10 @@ class SiteRenderer:
 
     def _view(self, article: Article) -> ArticleView:
         body = self.markdown.render(drop_repeated_standfirst(article.body, article.standfirst))
-        description = article.standfirst or plain_text(body) or article.title
         return ArticleView(
             article=article,
             path=article_path(article),
             body_html=body,
-            description=shorten(" ".join(description.split())),
             sections=tuple(self.term("sections", name) for name in article.sections),
             tags=tuple(self.term("tags", name) for name in article.tags),
             publisher=self.term("publishers", article.publisher) if article.publisher else None,
@@ -335,7 +341,9 @@ class SiteRenderer:
         return [self.item_key(article) for article in articles]
 
     def _own_key(self, article: Article) -> str:
-        return digest(repr(article), self.views[article.id].body_html)
+        # A pickle is a complete description of the article, and much quicker to make than repr.
+        fields = pickle.dumps(article, protocol=pickle.HIGHEST_PROTOCOL)
+        return digest(fields, self.views[article.id].body_html)
 
     def _story_key(self, story: Story) -> str:
         found = self._story_keys.get(story.slug)
