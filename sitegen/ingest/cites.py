@@ -175,8 +175,8 @@ class CiteFinder:
             w for w in self._evidence_words if _EVIDENCE_TOKEN.fullmatch(w)
         )
         self._abbreviation = re.compile(r"^\s*\((?P<abbr>[A-ZÀ-Þ][A-Za-zÀ-ÿ&.-]{1,9})\)")
-        # Names recur from paragraph to paragraph: trim each spelling once.
-        self._trim = functools.lru_cache(maxsize=4096)(self._trim)
+        # Names recur from paragraph to paragraph: trim and look up each spelling once.
+        self._known_name = functools.lru_cache(maxsize=4096)(self._known_name)
 
     def _is_outlet(self, name: str, paragraph: str, start: int) -> bool:
         """A news outlet by its name's words, or by the media noun right before it."""
@@ -234,12 +234,12 @@ class CiteFinder:
             # A paragraph without evidence words names no new outlet; asked when a name needs it.
             needs_evidence = not aliases
             for run in name_runs(paragraph, self._runs_pattern(paragraph), self._lowercase_names):
-                name = self._trim(run.text)
+                name, canonical = self._known_name(run.text)
                 if not name:
                     continue
-                known = aliases.get(name) or self.knowledge.canonical_source(name)
+                known = aliases.get(name) or canonical
                 if known is None and (
-                    (_opens_sentence(paragraph, run.start) and " " not in name)
+                    (" " not in name and _opens_sentence(paragraph, run.start))
                     or not self._is_outlet(name, paragraph, run.start)
                 ):
                     continue  # a capitalised first word, or a name that is not an outlet
@@ -273,6 +273,11 @@ class CiteFinder:
             return True  # an evidence word standing between spaces: the usual, cheap answer
         # Words split at apostrophes too, so "IRNA’s" and "l'AFP" show their names.
         return not self._evidence_words.isdisjoint(_EVIDENCE_TOKENS(folded))
+
+    def _known_name(self, text: str) -> tuple[str, str | None]:
+        """The name trimmed as below, and its canonical spelling when it is a known source."""
+        name = self._trim(text)
+        return name, self.knowledge.canonical_source(name)
 
     def _trim(self, name: str) -> str:
         """Drop a sentence-initial article or descriptor ("The", "State") before a known name."""

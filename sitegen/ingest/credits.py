@@ -76,6 +76,12 @@ class CreditReader:
         )
         # Cheap first look: no label word, "©" or "/" near the end means no credit.
         self._hint_words = frozenset(w for label in knowledge.credit_labels for w in label.split())
+        # Text holding none of these holds no hint word ("photo" is in "photograph" too).
+        self._hint_cores = tuple(
+            sorted(
+                w for w in self._hint_words if not any(o != w and o in w for o in self._hint_words)
+            )
+        )
         trailing = "|".join(re.escape(t) for t in knowledge.credit_trailing)
         self._trailing = re.compile(rf"\s*(?:{trailing})\s*$", re.IGNORECASE)
         self._has_trailing = NeedsPhrase(knowledge.credit_trailing)
@@ -83,6 +89,11 @@ class CreditReader:
         self._splitter = re.compile(rf"\s*(?:{separators})\s*", re.IGNORECASE)
         # Several phases ask about the same line: answer once.
         self.split = functools.lru_cache(maxsize=4096)(self.split)
+
+    def _has_hint_word(self, folded: str) -> bool:
+        if not any(core in folded for core in self._hint_cores):
+            return False  # a few substring scans rule out most lines
+        return not self._hint_words.isdisjoint(_HINT_WORDS(folded))
 
     def _without_trailing(self, text: str) -> str:
         """The text without interface words closing it ("Purchase Licensing Rights")."""
@@ -102,7 +113,7 @@ class CreditReader:
             "/" not in tail
             and "©" not in tail
             and not tail.endswith((")", "]"))
-            and self._hint_words.isdisjoint(_HINT_WORDS(tail.casefold()))
+            and not self._has_hint_word(tail.casefold())
         ):
             return None
         line = self._gallery.sub("", self._without_trailing(line))

@@ -117,15 +117,15 @@ class DateReader:
         return sorted(found, key=lambda f: f.start)
 
     def _to_date(self, match: re.Match[str]) -> dt.date | None:
-        groups = match.groupdict()
-        year = int(groups["year"])
-        if groups.get("mon"):
-            month = self.knowledge.months.get(groups["mon"].casefold().rstrip("."))
-            day = int(groups["day"])
-        elif groups.get("month"):
-            month, day = int(groups["month"]), int(groups["day"])
+        named = match.re.groupindex
+        year = int(match["year"])
+        if "mon" in named and match["mon"]:
+            month = self.knowledge.months.get(match["mon"].casefold().rstrip("."))
+            day = int(match["day"])
+        elif "month" in named and match["month"]:
+            month, day = int(match["month"]), int(match["day"])
         else:
-            a, b = int(groups["a"]), int(groups["b"])
+            a, b = int(match["a"]), int(match["b"])
             # Day first (European) unless that is impossible; "/" with a day > 12 second is US.
             day, month = (b, a) if a <= 12 < b else (a, b)
         if month is None:

@@ -333,7 +333,7 @@ class Extractor:
 
     def _job_byline(self, line: str) -> str | None:
         """'Helena Horton Environment reporter' → 'Helena Horton': a name, then a job."""
-        words = line.split()
+        words = line.split(maxsplit=7)  # eight parts: more than seven words
         if not 3 <= len(words) <= 7 or words[-1].casefold() not in self.knowledge.job_nouns:
             return None
         name = " ".join(words[:2])

@@ -233,6 +233,8 @@ class LineRules:
         for name in ("is_boilerplate", "is_footer_marker", "byline_names", "breadcrumb"):
             cached = functools.lru_cache(maxsize=4096)(getattr(self, name))
             object.__setattr__(self, name, cached)
+        longest = max(map(len, self.knowledge.related_openers), default=0)
+        object.__setattr__(self, "_longest_related_opener", longest)
 
     @classmethod
     def build(cls, knowledge: Knowledge) -> LineRules:
@@ -252,18 +254,19 @@ class LineRules:
 
     def is_boilerplate(self, line: str) -> bool:
         """Interface text: button labels, counts, read times, share rows, promos."""
-        folded = line.casefold().rstrip(" :")
-        if (
-            folded in self.knowledge.boilerplate_lines
-            or line.casefold() in self.knowledge.boilerplate_lines
-        ):
+        folded = line.casefold()
+        lines = self.knowledge.boilerplate_lines
+        if folded.rstrip(" :") in lines or folded in lines:
             return True
         if len(line) <= 160 and self.boilerplate(line):
             return True
         return is_glued_ui(line)
 
     def is_related_opener(self, line: str) -> bool:
-        return line.casefold() in self.knowledge.related_openers
+        # Casefolding never shortens a text: a longer line is no opener, and is not folded.
+        return len(line) <= self._longest_related_opener and (
+            line.casefold() in self.knowledge.related_openers
+        )
 
     def is_footer_marker(self, line: str) -> bool:
         """Copyright lines, legal links, "More from …": what follows is page footer."""
