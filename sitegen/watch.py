@@ -34,7 +34,7 @@ from watchdog.observers.api import BaseObserver, ObservedWatch
 
 from sitegen.config import Project
 
-QUIET_PERIOD = 0.25
+QUIET_PERIOD = 0.1  # an editor's save (temp file, rename, backups) is one burst within it
 MAX_DELAY = 2.0
 
 # Files editors and operating systems leave beside the one being edited.
