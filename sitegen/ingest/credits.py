@@ -91,7 +91,7 @@ class CreditReader:
         self.split = functools.lru_cache(maxsize=4096)(self.split)
 
     def _has_hint_word(self, folded: str) -> bool:
-        if not any(core in folded for core in self._hint_cores):
+        if not any(map(folded.__contains__, self._hint_cores)):
             return False  # a few substring scans rule out most lines
         return not self._hint_words.isdisjoint(_HINT_WORDS(folded))
 

@@ -73,6 +73,7 @@ class DatelineReader:
 
 
 _DANGLING_DASH = re.compile(r"\s(?:[—–]|--?)$")
+_DASHES = ("—", "–", "-")
 
 
 def join_dateline_lines(lines: list[str]) -> list[str]:
@@ -84,6 +85,7 @@ def join_dateline_lines(lines: list[str]) -> list[str]:
         if (
             i + 1 < len(lines)
             and len(line) <= 60
+            and line.removesuffix("\n").endswith(_DASHES)  # a cheap look before the pattern
             and _DANGLING_DASH.search(line)
             and line[:1].isupper()
         ):

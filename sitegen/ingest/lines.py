@@ -106,7 +106,7 @@ class NeedsPhrase:
         if not self._exact or not text.isascii():
             return True
         lowered = text.lower()
-        return any(phrase in lowered for phrase in self._ascii)
+        return any(map(lowered.__contains__, self._ascii))
 
 
 @functools.cache

@@ -21,7 +21,7 @@ def escape_markdown(text: str) -> str:
     """Escape one line of raw text so it renders literally as a Markdown paragraph."""
     if "&" in text:
         text = _ENTITY.sub("&amp;", text)
-    if any(mark in text for mark in _INLINE_MARKS):
+    if any(map(text.__contains__, _INLINE_MARKS)):
         text = _INLINE.sub(r"\\\1", text)
     if "<" in text:
         text = _HTML_START.sub("&lt;", text)

@@ -51,6 +51,8 @@ class PublisherReader:
             + ")",
             re.IGNORECASE,
         )
+        # The publisher and the headline search both read the copyright lines: read each once.
+        self.copyright_name = functools.lru_cache(maxsize=4096)(self.copyright_name)
 
     def masthead_name(self, line: str) -> str | None:
         """The outlet a masthead-like line names (a known outlet, owner or agency), or None."""
@@ -147,7 +149,8 @@ def bare_name(name: str) -> str:
 
 
 def has_copyright_mark(line: str) -> bool:
-    return "©" in line or "opyright" in line or "OPYRIGHT" in line or "(c)" in line.lower()
+    # "(c)" in any case; no other character lowercases to "(", "c" or ")".
+    return "©" in line or "opyright" in line or "OPYRIGHT" in line or "(c)" in line or "(C)" in line
 
 
 def names_outlet(line: str, outlet: str) -> bool:
