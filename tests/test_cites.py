@@ -79,3 +79,11 @@ def test_name_runs_with_lowercase_agency_names() -> None:
 def test_lowercase_names_are_only_looked_for_when_printed(finder: CiteFinder) -> None:
     assert finder.find(["Das berichtete die Nachrichtenagentur dpa."], set()) == ["dpa"]
     assert finder.find(["Das berichtete die Nachrichtenagentur Reuters."], set()) == ["Reuters"]
+
+
+def test_capitalised_runs_found_at_capitals_only_as_by_a_full_scan() -> None:
+    from sitegen.ingest.cites import _CAPITALISED_RUNS, _DEFAULT_RUNS, _capitalised_matches
+
+    text = "The Harbour Times and McDonald's said. BBC News of Wales & Co. AC/DC x.Y end"
+    found = [m.span() for m in _capitalised_matches(text, _CAPITALISED_RUNS.ascii_text)]
+    assert found == [m.span() for m in _DEFAULT_RUNS.finditer(text)]

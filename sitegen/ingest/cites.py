@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import functools
 import re
+from collections.abc import Iterable, Iterator
 from typing import NamedTuple
 
 from sitegen.ingest.knowledge import Knowledge
@@ -85,6 +86,29 @@ _CAPITALISED_RUNS = AsciiFast(_DEFAULT_RUNS)
 _WORD_IN_RUN = re.compile(r"\S+")
 
 
+# Every ASCII capital as "A", every other ASCII character as a space.
+_ASCII_CAPITALS_MARKED = str.maketrans(
+    {chr(c): "A" if chr(c).isupper() else " " for c in range(128)}
+)
+
+
+def _capitalised_matches(text: str, pattern: re.Pattern[str]) -> Iterator[re.Match[str]]:
+    """`pattern.finditer(text)` for ASCII text and a pattern whose matches open with a capital.
+
+    `re` tries the pattern at every position; here it is tried only where a capital stands,
+    found by `str.find` on a copy with the capitals marked: the same matches, found faster.
+    """
+    marked = text.translate(_ASCII_CAPITALS_MARKED)
+    start = marked.find("A")
+    while start >= 0:
+        match = pattern.match(text, start)
+        if match is None:
+            start = marked.find("A", start + 1)
+        else:
+            yield match
+            start = marked.find("A", match.end())
+
+
 def name_runs(
     text: str,
     pattern: re.Pattern[str] = _DEFAULT_RUNS,
@@ -95,8 +119,15 @@ def name_runs(
     A French or Italian elision before a name ("l'AFP") is not part of it; a possessive ends a
     run and the next word starts a new one ("Russia's Interfax").
     """
+    return _runs_in(text, pattern.finditer(text), lowercase_names)
+
+
+def _runs_in(
+    text: str, matches: Iterable[re.Match[str]], lowercase_names: frozenset[str]
+) -> list[NameRun]:
+    """The name runs of the run pattern's matches in the text (see `name_runs`)."""
     runs: list[NameRun] = []
-    for match in pattern.finditer(text):
+    for match in matches:
         base, chunk = match.start(), match.group()
         if chunk.isascii() and "'" not in chunk and "." not in chunk:
             # ASCII capitals are real capitals: the run is one name as matched.
@@ -233,7 +264,7 @@ class CiteFinder:
         for paragraph in paragraphs:
             # A paragraph without evidence words names no new outlet; asked when a name needs it.
             needs_evidence = not aliases
-            for run in name_runs(paragraph, self._runs_pattern(paragraph), self._lowercase_names):
+            for run in self._name_runs(paragraph):
                 name, canonical = self._known_name(run.text)
                 if not name:
                     continue
@@ -258,14 +289,18 @@ class CiteFinder:
                 cite(name, canonical)
         return list(printed.values())
 
-    def _runs_pattern(self, paragraph: str) -> re.Pattern[str]:
-        """The run pattern; without the lowercase names when none is printed (a faster scan)."""
-        runs = _CAPITALISED_RUNS
+    def _name_runs(self, paragraph: str) -> list[NameRun]:
+        """`name_runs` of the paragraph, found the fastest way that finds the same runs."""
         for name in self._lowercase_names:
             if name in paragraph:
-                runs = self._runs
+                matches = self._runs.for_text(paragraph).finditer(paragraph)
                 break
-        return runs.for_text(paragraph)
+        else:  # no lowercase name printed: every run opens with a capital
+            if paragraph.isascii():
+                matches = _capitalised_matches(paragraph, _CAPITALISED_RUNS.ascii_text)
+            else:
+                matches = _DEFAULT_RUNS.finditer(paragraph)
+        return _runs_in(paragraph, matches, self._lowercase_names)
 
     def _may_name_an_outlet(self, paragraph: str) -> bool:
         folded = paragraph.casefold()

@@ -44,6 +44,7 @@ MAX_TITLE_CHARS = 300
 _HEADER_SCAN = 80
 _BBC_SOURCE = re.compile(r"^(?:image|media) source,\s*(?P<credit>.+)$", re.IGNORECASE)
 _BBC_CAPTION = re.compile(r"^(?:image|media) caption,\s*(?P<caption>.+)$", re.IGNORECASE)
+_BBC_PHOTO_LINE = re.compile(r"^(?:image|media) (?:source|caption),\s*.+$", re.IGNORECASE)
 _QUOTES = "\"“”„«»‘’'"
 # Words pasted without the space between two page elements: "professionalsLearn", "homeThe".
 _DIGIT = re.compile(r"\d")
@@ -304,7 +305,7 @@ class Extractor:
             elif (job_name := self._job_byline(line)) is not None:
                 if job_name not in page.authors:
                     page.authors.append(job_name)
-            elif photo is not None or _BBC_SOURCE.match(line) or _BBC_CAPTION.match(line):
+            elif photo is not None or _BBC_PHOTO_LINE.match(line):
                 i = self._take_photo(page, i) - 1
                 seen_photo = True
             elif (
@@ -423,20 +424,21 @@ class Extractor:
         page.photos.append(photo)
 
     def _footer_start(self, lines: list[str], start: int) -> int:
-        """The first footer marker after which at most one long paragraph follows."""
-        long_after = [0] * (len(lines) + 1)
+        """The first footer marker after which at most one long paragraph follows.
+
+        Read from the end: once two long paragraphs lie below, no line above can start it.
+        """
+        footer_at = len(lines)
+        long_below = 0
         for i in range(len(lines) - 1, start - 1, -1):
             line = lines[i]
-            substantial = (
-                letter_word_count(line) >= 12
-                and ends_sentence(line)
-                and not self.rules.is_footer_marker(line)
-            )
-            long_after[i] = long_after[i + 1] + int(substantial)
-        for i in range(start, len(lines)):
-            if self.rules.is_footer_marker(lines[i]) and long_after[i + 1] <= 1:
-                return i
-        return len(lines)
+            if self.rules.is_footer_marker(line):
+                footer_at = i
+            elif letter_word_count(line) >= 12 and ends_sentence(line):
+                long_below += 1
+                if long_below == 2:
+                    break
+        return footer_at
 
     def _body(self, page: _Page) -> list[BodyBlock]:
         lines = page.lines
@@ -467,7 +469,7 @@ class Extractor:
                 i += 2 if nxt and letter_word_count(nxt) < 20 else 1
             elif self.rules.is_boilerplate(line) or self.rules.is_footer_marker(line):
                 i += 1
-            elif self._photo(line) or _BBC_SOURCE.match(line) or _BBC_CAPTION.match(line):
+            elif self._photo(line) or _BBC_PHOTO_LINE.match(line):
                 i = self._take_photo(page, i)
             elif self._date_lines(line):
                 page.dates.extend((d, "byline") for d in self._date_lines(line))
