@@ -45,6 +45,8 @@ def extract_bytes(raw: bytes, path: Path | str, extractor: Extractor) -> Extract
 def _with_encoding(extraction: Extraction, encoding: str) -> Extraction:
     from dataclasses import replace
 
+    if extraction.encoding == encoding:
+        return extraction  # UTF-8, the default: no copy to make
     return replace(extraction, encoding=encoding)
 
 
