@@ -29,6 +29,7 @@ from sitegen.config import Project, Settings, load_settings
 from sitegen.errors import SitegenError, StaleOutput
 from sitegen.publish import Folders, finish, open_folders, recover, spare_folder
 from sitegen.render.templates import theme_folders
+from sitegen.sysmem import release_free_memory
 
 if TYPE_CHECKING:
     from sitegen.incremental import CachedRenderer
@@ -169,6 +170,7 @@ def _build(
         theme.env.bytecode_cache = _bytecode_cache(project)
         theme.check()
         site = build_model(loaded.articles, settings.timezone, cache)
+        release_free_memory()  # story detection's scratch memory, before rendering forks
         salt = _theme_digest(project, settings, cache) + code_salt()
         renderer = CachedRenderer(site, settings, theme, bodies(site, cache), salt)
         publish = accept is None or accept(tuple(errors))

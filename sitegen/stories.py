@@ -23,7 +23,6 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import re
-import sys
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -41,6 +40,7 @@ NO_STORY = "none"
 FEATURES_VERSION = "story-features 1"
 _ODD = (1 << 63) - 1  # bound of the random multipliers (made odd) and offsets
 _EMPTY = (1 << 64) - 1  # the signature of a set with no words
+_BATCH = 500  # stored features fetched at a time
 _WORD = re.compile(r"[^\W_]+(?:['’-][^\W_]+)*")
 _STOP = frozenset(
     [
@@ -286,25 +286,54 @@ def _word_hash(word: str) -> int:
     return int.from_bytes(hashlib.blake2b(word.encode("utf-8"), digest_size=4).digest(), "big")
 
 
+class _Vocabulary:
+    """Words numbered in order of first use, so that word sets become small integer arrays
+    (a site's 10,000 articles hold millions of words: as Python sets they fill hundreds of MB)."""
+
+    def __init__(self) -> None:
+        self.numbers: dict[str, int] = {}
+        self.words: list[str] = []
+
+    def numbered(self, words: Iterable[str]):  # -> numpy int32, sorted, without repeats
+        import numpy as np
+
+        numbers, known = [], self.numbers
+        for word in words:
+            number = known.get(word)
+            if number is None:
+                number = known[word] = len(self.words)
+                self.words.append(word)
+            numbers.append(number)
+        return np.unique(np.array(numbers, dtype=np.int32))
+
+    def hashes(self):  # -> numpy uint64, one per word
+        import numpy as np
+
+        return np.array([_word_hash(word) for word in self.words], dtype=np.uint64)
+
+
 def signatures(sets: Sequence[frozenset[str]], tuning: Tuning):  # -> numpy array (n, permutations)
     """MinHash signatures, one row per set; the same sets always give the same rows.
 
     An empty set gets a row of the largest value, which `_buckets` leaves out.
     """
+    vocabulary = _Vocabulary()
+    numbered = [vocabulary.numbered(words) for words in sets]
+    return _signatures_of(numbered, vocabulary.hashes(), tuning)
+
+
+def _signatures_of(numbered: Sequence, word_hashes, tuning: Tuning):  # numpy arrays
+    """`signatures` of word sets given as arrays of word numbers, with each word's hash."""
     import numpy as np  # imported here: a site with no stories to find never pays for numpy
 
     rng = np.random.Generator(np.random.PCG64(tuning.seed))
     a = rng.integers(1, _ODD, size=tuning.permutations, dtype=np.uint64) | np.uint64(1)
     b = rng.integers(0, _ODD, size=tuning.permutations, dtype=np.uint64)
-    rows = np.full((len(sets), tuning.permutations), _EMPTY, dtype=np.uint64)
-    known: dict[str, int] = {}  # each word is hashed once, however many articles use it
-    for index, words in enumerate(sets):
-        if not words:
-            continue
-        values = [known.get(w) or known.setdefault(w, _word_hash(w)) for w in words]
-        hashes = np.array(values, dtype=np.uint64)
-        permuted = (np.outer(a, hashes) + b[:, None]) >> np.uint64(32)  # multiply-shift
-        rows[index] = permuted.min(axis=1)
+    rows = np.full((len(numbered), tuning.permutations), _EMPTY, dtype=np.uint64)
+    for index, words in enumerate(numbered):
+        if len(words):
+            permuted = (np.outer(a, word_hashes[words]) + b[:, None]) >> np.uint64(32)
+            rows[index] = permuted.min(axis=1)  # multiply-shift hashing, the least of each
     return rows
 
 
@@ -313,9 +342,11 @@ def band_keys(rows, tuning: Tuning):  # rows: numpy (n, permutations) -> numpy (
     import numpy as np
 
     mix = np.array([0x9E3779B97F4A7C15 >> shift for shift in range(tuning.rows)], np.uint64)
-    count = tuning.permutations // tuning.rows
-    bands = rows[:, : count * tuning.rows].reshape(len(rows), count, tuning.rows)
-    return (bands * mix).sum(axis=2, dtype=np.uint64)
+    keys = np.empty((len(rows), tuning.permutations // tuning.rows), dtype=np.uint64)
+    for band in range(keys.shape[1]):  # band by band: no temporary the size of `rows`
+        start = band * tuning.rows
+        keys[:, band] = (rows[:, start : start + tuning.rows] * mix).sum(axis=1, dtype=np.uint64)
+    return keys
 
 
 def present(rows):  # rows: numpy (n, permutations) -> numpy bool (n,)
@@ -449,28 +480,32 @@ def feature_key(article: Article) -> str:
     return digest(FEATURES_VERSION, article_text(article))
 
 
-def _row_key(text_key: str, common: frozenset[str], tuning: Tuning) -> str:
+def _row_key(text_key: str, common: Iterable[str], tuning: Tuning) -> str:
     """A signature row depends on the words (the text), the common ones left out, and tuning."""
     return digest(FEATURES_VERSION, repr(tuning), text_key, "\n".join(sorted(common)))
 
 
-def _stored_words(
+def _stored_word_lists(
     articles: Sequence[Article], keys: list[str], store: FeatureStore | None
-) -> list[frozenset[str]]:
-    """Each article's content words: from the store when its text is known, else computed."""
-    found = store.blobs(set(keys)) if store is not None else {}
-    fresh: dict[str, bytes] = {}
-    sets: list[frozenset[str]] = []
-    for article, key in zip(articles, keys, strict=True):
-        blob = found.get(key)
-        if blob is None:
-            words = features(article)
-            blob = fresh[key] = "\n".join(sorted(words)).encode("utf-8")
-        # Interned: one string object per distinct word, however many articles use it.
-        sets.append(frozenset(map(sys.intern, _decode_words(blob))))
-    if store is not None and fresh:
-        store.store_blobs(fresh)
-    return sets
+) -> Iterator[list[str]]:
+    """Each article's content words: from the store when its text is known, else computed.
+
+    Stored words are fetched a batch at a time: all of them at once add up to tens of MB."""
+    for start in range(0, len(keys), _BATCH):
+        batch = keys[start : start + _BATCH]
+        found = store.blobs(set(batch)) if store is not None else {}
+        fresh: dict[str, bytes] = {}
+        for article, key in zip(articles[start : start + _BATCH], batch, strict=True):
+            blob = found.get(key) or fresh.get(key)
+            if blob is None:
+                blob = fresh[key] = _encode_words(features(article))
+            yield _decode_words(blob)
+        if store is not None and fresh:
+            store.store_blobs(fresh)
+
+
+def _encode_words(words: frozenset[str]) -> bytes:
+    return "\n".join(sorted(words)).encode("utf-8")
 
 
 def _decode_words(blob: bytes) -> list[str]:
@@ -478,24 +513,37 @@ def _decode_words(blob: bytes) -> list[str]:
 
 
 def _stored_rows(
-    sets: list[frozenset[str]], keys: list[str], tuning: Tuning, store: FeatureStore | None
+    numbered: list, keys: list[str], word_hashes, tuning: Tuning, store: FeatureStore | None
 ):  # -> numpy array (n, permutations)
-    """MinHash signatures of `sets`: rows the store has are loaded, the others computed."""
+    """MinHash signatures of numbered word sets: rows the store has are loaded, others computed."""
     import numpy as np
 
     if store is None:
-        return signatures(sets, tuning)
-    found = store.blobs(set(keys))
-    missing = [i for i, key in enumerate(keys) if key not in found]
-    rows = np.empty((len(sets), tuning.permutations), dtype=np.uint64)
-    computed = signatures([sets[i] for i in missing], tuning)
-    for position, index in enumerate(missing):
-        rows[index] = computed[position]
-    for index, key in enumerate(keys):
-        if key in found:
-            rows[index] = np.frombuffer(found[key], dtype=np.uint64)
-    store.store_blobs({keys[i]: computed[p].tobytes() for p, i in enumerate(missing)})
+        return _signatures_of(numbered, word_hashes, tuning)
+    rows = np.empty((len(numbered), tuning.permutations), dtype=np.uint64)
+    for start in range(0, len(keys), _BATCH):  # a batch at a time, as for the words
+        found = store.blobs(set(keys[start : start + _BATCH]))
+        missing: list[int] = []
+        for index in range(start, min(start + _BATCH, len(keys))):
+            blob = found.get(keys[index])
+            if blob is None:
+                missing.append(index)
+            else:
+                rows[index] = np.frombuffer(blob, dtype=np.uint64)
+        if missing:
+            rows[missing] = _signatures_of([numbered[i] for i in missing], word_hashes, tuning)
+            store.store_blobs({keys[i]: rows[i].tobytes() for i in missing})
     return rows
+
+
+def _shared_share(first, second) -> float:  # numpy arrays of word numbers
+    """`jaccard` of two numbered word sets."""
+    import numpy as np
+
+    if not len(first) or not len(second):
+        return 0.0
+    shared = len(np.intersect1d(first, second, assume_unique=True))
+    return shared / (len(first) + len(second) - shared)
 
 
 def _day(article: Article) -> int | None:
@@ -531,18 +579,28 @@ def _detected_pairs(
     store: FeatureStore | None,
 ) -> list[tuple[int, int]]:
     """Confirmed pairs found afresh; with a store, the outcome is kept for the next build."""
-    raw = _stored_words(articles, keys, store)
-    enough = [_enough(words, tuning) for words in raw]
-    counts = _word_counts(enough)
-    common = _common_of(counts, len(enough), tuning)
-    sets = [words - common if common else words for words in enough]
-    row_keys = [_row_key(key, words & common, tuning) for key, words in zip(keys, raw, strict=True)]
-    rows = _stored_rows(sets, row_keys, tuning, store)
+    import numpy as np
+
+    vocabulary = _Vocabulary()
+    raw = [vocabulary.numbered(words) for words in _stored_word_lists(articles, keys, store)]
+    nothing = np.empty(0, dtype=np.int32)
+    enough = [words if len(words) >= tuning.min_words else nothing for words in raw]
+    counted = np.bincount(np.concatenate([nothing, *enough]), minlength=len(vocabulary.words))
+    is_common = counted > _common_limit(len(articles), tuning)
+    sets = [words[~is_common[words]] for words in enough]
+    spelled = vocabulary.words
+    row_keys = [
+        _row_key(key, (spelled[n] for n in words[is_common[words]]), tuning)
+        for key, words in zip(keys, raw, strict=True)
+    ]
+    rows = _stored_rows(sets, row_keys, vocabulary.hashes(), tuning, store)
     pairs = sorted(
-        pair
-        for pair in candidate_pairs(rows, days, tuning)
-        if jaccard(*(sets[i] for i in pair)) >= tuning.threshold
+        (i, j)
+        for i, j in candidate_pairs(rows, days, tuning)
+        if _shared_share(sets[i], sets[j]) >= tuning.threshold
     )
+    counts = Counter({spelled[n]: int(counted[n]) for n in np.flatnonzero(counted)})
+    common = frozenset(spelled[n] for n in np.flatnonzero(is_common))
     if store is not None and story_state.worth_keeping(len(articles)):
         ids = tuple(zip(keys, days, strict=True))
         state = story_state.DetectionState(
@@ -602,7 +660,7 @@ def _words_by_key(
         if article is None:
             return None  # a deleted article's words are gone: detect afresh
         found[key] = features(article)
-        fresh[key] = "\n".join(sorted(found[key])).encode("utf-8")
+        fresh[key] = _encode_words(found[key])
     if fresh:
         store.store_blobs(fresh)
     return found
