@@ -85,7 +85,7 @@ class PageMeta:
     noindex: bool = False
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)  # no slots: `description` is cached in the instance's dict
 class ArticleView:
     """One article with everything its page and its list entries show."""
 
@@ -98,10 +98,10 @@ class ArticleView:
     original_url: str | None
     photo_sources: tuple[str | None, ...]
 
-    @property
+    @functools.cached_property
     def description(self) -> str:
-        """The standfirst, else the start of the body's text: worked out only for the pages
-        that show it, not for every article of every build."""
+        """The standfirst, else the start of the body's text: worked out once, and only for
+        articles shown on a page being rendered, not for every article of every build."""
         article = self.article
         text = article.standfirst or plain_text(self.body_html) or article.title
         return shorten(" ".join(text.split()))
