@@ -37,7 +37,7 @@ def _bomless_utf16(raw: bytes) -> str | None:
     """UTF-16 without a BOM shows as NULs in every other byte of mostly-ASCII text."""
     sample = raw[:4096]
     pairs = len(sample) // 2
-    if pairs < 8:
+    if pairs < 8 or 0 not in sample:
         return None
     even_nuls = sample[0 : pairs * 2 : 2].count(0)
     odd_nuls = sample[1 : pairs * 2 : 2].count(0)

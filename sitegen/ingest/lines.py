@@ -227,6 +227,7 @@ class LineRules:
     byline: re.Pattern[str]
     conjunctions: re.Pattern[str]
     crumb_separator: re.Pattern[str]
+    crumb_marks: tuple[str, ...]  # every separator match holds one of these
 
     def __post_init__(self) -> None:
         # Each line is judged by several phases of the extractor; judge it once.
@@ -250,6 +251,7 @@ class LineRules:
             # "News › Regions", "News|Climate", "Startseite›München›…": arrows and bars need no
             # spaces around them; "/" and dots do ("AC/DC" is one label).
             crumb_separator=re.compile(rf"\s*(?:›|»|→|\|)\s*|\s+(?:{separators})\s+"),
+            crumb_marks=("›", "»", "→", "|", *knowledge.breadcrumb_separators),
         )
 
     def is_boilerplate(self, line: str) -> bool:
@@ -279,7 +281,9 @@ class LineRules:
         """'News › Regions', 'Home > World > Europe', 'NewsPolitics' → the labels without Home."""
         if len(line) > 200:
             return None
-        parts = [p for p in self.crumb_separator.split(line) if p]
+        separated = any(map(line.__contains__, self.crumb_marks))
+        pieces = self.crumb_separator.split(line) if separated else [line]
+        parts = [p for p in pieces if p]
         if len(parts) < 3 and ends_sentence(line):
             return None
         if len(parts) < 2:
