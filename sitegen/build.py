@@ -169,7 +169,7 @@ def _build(
         )
         theme.env.bytecode_cache = _bytecode_cache(project)
         theme.check()
-        site = build_model(loaded.articles, settings.timezone, cache)
+        site = build_model(loaded.articles, settings.timezone, cache, loaded.content_keys)
         release_free_memory()  # story detection's scratch memory, before rendering forks
         salt = _theme_digest(project, settings, cache) + code_salt()
         renderer = CachedRenderer(site, settings, theme, bodies(site, cache), salt)

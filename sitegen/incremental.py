@@ -47,7 +47,8 @@ class CachedMarkdown:
 def code_salt() -> str:
     """What a unit's bytes depend on besides its inputs: the code that renders it."""
     code = sorted(Path(sitegen.__file__).parent.rglob("*.py"))
-    parts = [sitegen.__version__, *(importlib.metadata.version(d) for d in ("feedgen", "lxml"))]
+    libraries = ("feedgen", "lxml", "markdown", "nh3", "jinja2")  # their output is ours too
+    parts = [sitegen.__version__, *(importlib.metadata.version(d) for d in libraries)]
     return digest(*parts, *(f"{path}\0{digest(path.read_bytes())}" for path in code))
 
 

@@ -91,6 +91,9 @@ class Loaded:
     articles: tuple[Article, ...]
     files: tuple[Path, ...]
     errors: tuple[ContentError, ...]
+    # Article id -> a hash of the file content and the code it was read with, when known: a
+    # cheap stand-in for the whole article in the keys of later steps.
+    content_keys: Mapping[str, str] = dataclasses.field(default_factory=dict)
 
 
 class ArticleStore(Protocol):
@@ -125,14 +128,16 @@ class _StoredArticles:
         self._keys = {path: _article_key(self._salt, hashed) for path, hashed in hashes.items()}
         self._found = store.blobs(set(self._keys.values()))
 
-    def read(self, path: Path) -> Article:
-        blob = self._found.get(self._keys.get(path, ""))
+    def read(self, path: Path) -> tuple[Article, str | None]:
+        """The article, and its content key when it is known to be the file's current one."""
+        key = self._keys.get(path)
+        blob = self._found.get(key or "")
         if blob is not None:
-            return pickle.loads(blob)
+            return pickle.loads(blob), key
         article = _scrub(read_article(path))
-        if path in self._keys:
-            self._keep(path, article)
-        return article
+        if key is not None and self._keep(path, article):
+            return article, key
+        return article, None
 
     def save(self) -> None:
         """Store the articles parsed since the last save (one write for the whole folder)."""
@@ -140,7 +145,7 @@ class _StoredArticles:
             self._store.store_blobs(self._fresh)
         self._fresh = {}
 
-    def _keep(self, path: Path, article: Article) -> None:
+    def _keep(self, path: Path, article: Article) -> bool:
         """Store the article under its file's hash, if the file still has that hash.
 
         A file rewritten between hashing and parsing is not stored: its article is not the one
@@ -149,9 +154,10 @@ class _StoredArticles:
         try:
             unchanged = _article_key(self._salt, digest(path.read_bytes())) == self._keys[path]
         except OSError:
-            return
+            return False
         if unchanged:
             self._fresh[self._keys[path]] = pickle.dumps(article, protocol=pickle.HIGHEST_PROTOCOL)
+        return unchanged
 
 
 def _parser_id() -> str:
@@ -176,11 +182,13 @@ def load_articles(folder: Path, store: ArticleStore | None = None) -> Loaded:
     files: list[Path] = []
     errors: list[ContentError] = []
     owner: dict[str, Path] = {}
+    content_keys: dict[str, str] = {}
+    ids: set[str] = set()
     paths = sorted(folder.glob("*.md")) if folder.is_dir() else []
     stored = _StoredArticles(store, paths)
     for path in paths:
         try:
-            article = stored.read(path)
+            article, content_key = stored.read(path)
         except ContentError as error:
             errors.append(error)
             continue
@@ -204,9 +212,14 @@ def load_articles(folder: Path, store: ArticleStore | None = None) -> Loaded:
         owner[article.slug] = path
         articles.append(article)
         files.append(path)
+        if content_key is not None and article.id not in ids:
+            content_keys[article.id] = content_key
+        else:  # unknown, or an id two files share: no stand-in for either
+            content_keys.pop(article.id, None)
+        ids.add(article.id)
         errors.extend(_missing_images(path, article))
     stored.save()
-    return Loaded(tuple(articles), tuple(files), tuple(errors))
+    return Loaded(tuple(articles), tuple(files), tuple(errors), content_keys)
 
 
 def _missing_images(path: Path, article: Article) -> list[ContentError]:
@@ -331,6 +344,7 @@ class Site:
     archive: tuple[Month, ...]
     zone: ZoneInfo
     stories: Stories = dataclasses.field(default_factory=Stories)
+    content_keys: Mapping[str, str] = dataclasses.field(default_factory=dict)  # see `Loaded`
 
     @property
     def terms(self) -> tuple[Term, ...]:
@@ -394,12 +408,17 @@ def _archive(articles: Sequence[Article]) -> tuple[Month, ...]:
 
 
 def build_model(
-    articles: Iterable[Article], timezone: str, store: FeatureStore | None = None
+    articles: Iterable[Article],
+    timezone: str,
+    store: FeatureStore | None = None,
+    content_keys: Mapping[str, str] | None = None,
 ) -> Site:
     """Sort the articles and derive every taxonomy and the archive.
 
-    `store` (the build cache) keeps story detection's per-article features between builds.
+    `store` (the build cache) keeps story detection's per-article features between builds;
+    `content_keys` (from `load_articles`) spare later steps from hashing whole articles.
     """
+    keys = content_keys if content_keys is not None else {}
     zone = ZoneInfo(timezone)
     ordered = tuple(sorted(articles, key=sort_key(zone)))
     return Site(
@@ -411,5 +430,6 @@ def build_model(
         ),
         archive=_archive(ordered),
         zone=zone,
-        stories=build_stories(ordered, store=store),
+        stories=build_stories(ordered, store=store, content_keys=keys),
+        content_keys=keys,
     )

@@ -475,8 +475,11 @@ class FeatureStore(Protocol):
     def store_blobs(self, items: Mapping[str, bytes]) -> None: ...
 
 
-def feature_key(article: Article) -> str:
-    """What an article's words are computed from: its text, and the version of the method."""
+def feature_key(article: Article, content_key: str | None = None) -> str:
+    """What an article's words are computed from: its text (or the content key of the file it
+    was read from, which is quicker to hash), and the version of the method."""
+    if content_key is not None:
+        return digest(FEATURES_VERSION, "content", content_key)
     return digest(FEATURES_VERSION, article_text(article))
 
 
@@ -552,7 +555,10 @@ def _day(article: Article) -> int | None:
 
 
 def detect_groups(
-    articles: Sequence[Article], tuning: Tuning = Tuning(), store: FeatureStore | None = None
+    articles: Sequence[Article],
+    tuning: Tuning = Tuning(),
+    store: FeatureStore | None = None,
+    content_keys: Mapping[str, str] | None = None,
 ) -> list[list[Article]]:
     """Articles about the same event, by text and date (groups of one included).
 
@@ -563,7 +569,8 @@ def detect_groups(
     """
     if not articles:
         return []
-    keys = [feature_key(a) for a in articles]
+    known = content_keys or {}
+    keys = [feature_key(a, known.get(a.id)) for a in articles]
     days = [_day(a) for a in articles]
     pairs = _updated_pairs(articles, keys, days, tuning, store) if store is not None else None
     if pairs is None:
@@ -682,11 +689,14 @@ def override(article: Article) -> str | None:
 
 
 def _groups_by_slug(
-    articles: Sequence[Article], tuning: Tuning, store: FeatureStore | None
+    articles: Sequence[Article],
+    tuning: Tuning,
+    store: FeatureStore | None,
+    content_keys: Mapping[str, str] | None,
 ) -> dict[str, list[Article]]:
     detected = [a for a in articles if override(a) is None]
     groups: dict[str, list[Article]] = {}
-    for group in detect_groups(detected, tuning, store):
+    for group in detect_groups(detected, tuning, store, content_keys):
         group.sort(key=_chronological)
         groups[group[0].slug] = group
     for article in articles:
@@ -697,16 +707,20 @@ def _groups_by_slug(
 
 
 def build_stories(
-    articles: Iterable[Article], tuning: Tuning = Tuning(), store: FeatureStore | None = None
+    articles: Iterable[Article],
+    tuning: Tuning = Tuning(),
+    store: FeatureStore | None = None,
+    content_keys: Mapping[str, str] | None = None,
 ) -> Stories:
     """Every story with two or more articles, or named by hand in front matter.
 
-    `store` (the build cache) keeps each article's features between builds.
+    `store` (the build cache) keeps each article's features between builds; `content_keys`
+    (article id -> key of its file's content) identify unchanged articles without hashing them.
     """
     ordered = sorted(articles, key=_chronological)
     named = {override(a) for a in ordered} - {None, NO_STORY}
     stories: list[Story] = []
-    for slug, members in _groups_by_slug(ordered, tuning, store).items():
+    for slug, members in _groups_by_slug(ordered, tuning, store, content_keys).items():
         if len(members) < 2 and slug not in named:
             continue
         members = sorted(members, key=_chronological)

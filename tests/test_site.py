@@ -175,3 +175,22 @@ def test_stored_articles_load_as_parsed_and_failures_are_reported_each_time(tmp_
 
 def _described(errors) -> list[tuple[str, object, object]]:
     return [(str(e), e.path, e.line) for e in errors]
+
+
+def test_content_keys_name_each_file_content_and_are_withheld_when_unsure(tmp_path):
+    from sitegen.cache import BuildCache
+
+    project = write_project(tmp_path, [article(1), article(2), article(3)])
+    twin = dataclasses.replace(article(4), id=article(3).id, slug="article-4")
+    (project.articles / "article-4.md").write_text(dump_article(twin), encoding="utf-8")
+    assert load_articles(project.articles).content_keys == {}  # no cache: nothing hashed
+    with BuildCache(project.cache) as cache:
+        first = load_articles(project.articles, cache).content_keys
+    assert set(first) == {article(1).id, article(2).id}  # article 3's id is on two files
+    (project.articles / "article-2.md").write_text(
+        dump_article(article(2, title="Changed")), encoding="utf-8"
+    )
+    with BuildCache(project.cache) as cache:
+        second = load_articles(project.articles, cache).content_keys
+    assert second[article(1).id] == first[article(1).id]
+    assert second[article(2).id] != first[article(2).id]
