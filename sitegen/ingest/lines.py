@@ -234,8 +234,11 @@ class LineRules:
         for name in ("is_boilerplate", "is_footer_marker", "byline_names", "breadcrumb"):
             cached = functools.lru_cache(maxsize=4096)(getattr(self, name))
             object.__setattr__(self, name, cached)
-        longest = max(map(len, self.knowledge.related_openers), default=0)
-        object.__setattr__(self, "_longest_related_opener", longest)
+        for name, texts in (
+            ("_longest_related_opener", self.knowledge.related_openers),
+            ("_longest_boilerplate_line", self.knowledge.boilerplate_lines),
+        ):
+            object.__setattr__(self, name, max(map(len, texts), default=0))
 
     @classmethod
     def build(cls, knowledge: Knowledge) -> LineRules:
@@ -256,10 +259,12 @@ class LineRules:
 
     def is_boilerplate(self, line: str) -> bool:
         """Interface text: button labels, counts, read times, share rows, promos."""
-        folded = line.casefold()
-        lines = self.knowledge.boilerplate_lines
-        if folded.rstrip(" :") in lines or folded in lines:
-            return True
+        # Casefolding never shortens a text: a longer line is not one of the listed lines.
+        if len(line.rstrip(" :")) <= self._longest_boilerplate_line:
+            folded = line.casefold()
+            lines = self.knowledge.boilerplate_lines
+            if folded.rstrip(" :") in lines or folded in lines:
+                return True
         if len(line) <= 160 and self.boilerplate(line):
             return True
         return is_glued_ui(line)
