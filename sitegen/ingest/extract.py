@@ -238,7 +238,7 @@ class Extractor:
 
     def _is_label(self, line: str, masthead: str | None) -> bool:
         return (
-            1 <= len(line.split()) <= 3
+            1 <= len(line.split(maxsplit=3)) <= 3
             and letter_word_count(line) >= 1
             and not ends_sentence(line)
             and not self.rules.is_boilerplate(line)
@@ -311,7 +311,7 @@ class Extractor:
             elif (
                 rules.is_boilerplate(line)
                 or line.startswith("@")
-                or self._is_source_name(line.split(",")[0])
+                or self._is_source_name(line.partition(",")[0])
                 or (masthead and names_outlet(line, masthead))
             ):
                 pass
@@ -325,7 +325,7 @@ class Extractor:
                 and self._opens_meta(lines, i + 1)
             ):
                 page.authors.append(line)
-            elif len(line.split()) <= 3 and not ends_sentence(line):
+            elif len(line.split(maxsplit=3)) <= 3 and not ends_sentence(line):
                 pass  # a label such as "Analysis" or "English edition"
             else:
                 break
@@ -382,7 +382,7 @@ class Extractor:
         if start >= len(lines):
             return False
         line = lines[start]
-        first = line.split(",")[0].strip()
+        first = line.partition(",")[0].strip()
         return bool(
             line.startswith("@")
             or self._is_source_name(first)

@@ -15,7 +15,11 @@ from sitegen.ingest.knowledge import Knowledge
 
 _WORD = re.compile(r"[^\W_][\w'’.&-]*")
 _LETTER_WORD = re.compile(r"[^\W\d_]{2,}")
-_ASCII_LETTER_WORD = re.compile(r"[A-Za-z]{2,}")  # the same on ASCII text, scanned faster
+# On ASCII text: letters marked "a", all else a space, so each run of two or more letters
+# opens with " aa" (after a leading space): counted by str.count instead of a regex.
+_ASCII_LETTERS_MARKED = str.maketrans(
+    {chr(c): "a" if chr(c).isalpha() else " " for c in range(128)}
+)
 _LIST_ITEM = re.compile(r"^(?:(?P<number>\d{1,3})[.)]|[-•*–·▪●◦‣])\s+(?P<text>\S.*)$")
 _SENTENCE_MARKS = (".", "!", "?", "…", ":", ";")
 _CLOSING_MARKS = "'\"”’»)]"  # may follow the sentence mark: 'said.”', 'end.)'
@@ -125,8 +129,9 @@ def letter_word_count(line: str) -> int:
     """Words with at least two letters; estimated from spaces on long lines (thresholds only)."""
     if len(line) > 240:
         return line.count(" ") + 1
-    pattern = _ASCII_LETTER_WORD if line.isascii() else _LETTER_WORD
-    return len(pattern.findall(line))
+    if line.isascii():
+        return (" " + line.translate(_ASCII_LETTERS_MARKED)).count(" aa")
+    return len(_LETTER_WORD.findall(line))
 
 
 def ends_sentence(line: str) -> bool:
@@ -179,7 +184,7 @@ def strip_tags(text: str) -> str:
 
 def looks_like_name(text: str) -> bool:
     """'Rowan Pike', 'Jean-Luc de la Tour': 2–5 capitalised words, no digits or sentence marks."""
-    parts = text.split()
+    parts = text.split(maxsplit=5)  # six parts: more than five words
     if not 2 <= len(parts) <= 5 or any(ch.isdigit() for ch in text):
         return False
     if not parts[0][0].isupper() or not parts[-1][0].isupper():
@@ -237,6 +242,7 @@ class LineRules:
         for name, texts in (
             ("_longest_related_opener", self.knowledge.related_openers),
             ("_longest_boilerplate_line", self.knowledge.boilerplate_lines),
+            ("_longest_published_in", self.knowledge.published_in),
         ):
             object.__setattr__(self, name, max(map(len, texts), default=0))
 
@@ -259,7 +265,8 @@ class LineRules:
 
     def is_boilerplate(self, line: str) -> bool:
         """Interface text: button labels, counts, read times, share rows, promos."""
-        # Casefolding never shortens a text: a longer line is not one of the listed lines.
+        # Casefolding never shortens a text (nor the listed lines below): a longer line is
+        # none of them, and is not folded.
         if len(line.rstrip(" :")) <= self._longest_boilerplate_line:
             folded = line.casefold()
             lines = self.knowledge.boilerplate_lines
@@ -280,7 +287,9 @@ class LineRules:
         return len(line) <= 250 and self.footer(line)
 
     def published_in(self, line: str) -> bool:
-        return line.casefold().rstrip(" :") in self.knowledge.published_in
+        return len(line.rstrip(" :")) <= self._longest_published_in and (
+            line.casefold().rstrip(" :") in self.knowledge.published_in
+        )
 
     def breadcrumb(self, line: str) -> list[str] | None:
         """'News › Regions', 'Home > World > Europe', 'NewsPolitics' → the labels without Home."""

@@ -156,4 +156,4 @@ def has_copyright_mark(line: str) -> bool:
 def names_outlet(line: str, outlet: str) -> bool:
     """A short line that is, or contains, the outlet's name: a masthead or a home link."""
     name = outlet.casefold().removeprefix("the ")
-    return same_name(line, outlet) or (len(line.split()) <= 8 and name in line.casefold())
+    return same_name(line, outlet) or (len(line.split(maxsplit=8)) <= 8 and name in line.casefold())
