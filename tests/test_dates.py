@@ -70,3 +70,21 @@ def test_text_without_a_year_has_no_date() -> None:
     reader = DateReader(load_knowledge())
     assert reader.find("19 June, 10:30") == []
     assert [f.day for f in reader.find("Am 19. Juni 2024 um 10:30")] == [dt.date(2024, 6, 19)]
+
+
+@pytest.mark.parametrize(
+    ("text", "days"),
+    [
+        ("19 June 2024", [dt.date(2024, 6, 19)]),
+        ("x19 June 2024", []),  # a figure glued to a word is no day
+        (".19 June 2024", []),
+        ("on 2024-06-19", [dt.date(2024, 6, 19)]),
+        ("id:2024-06-19", []),
+        ("on 19.06.2024", [dt.date(2024, 6, 19)]),
+        ("v1.19.06.2024", []),
+        ("June 19, 2024", [dt.date(2024, 6, 19)]),
+    ],
+)
+def test_dates_need_a_free_standing_first_figure(text: str, days: list[dt.date]) -> None:
+    reader = DateReader(load_knowledge())
+    assert [f.day for f in reader.find(text)] == days

@@ -61,21 +61,23 @@ class DateReader:
         before_day = (
             r"(?=\w+\.?\s+\d)" if all(re.fullmatch(r"\w+", m) for m in knowledge.months) else ""
         )
+        # Patterns that open with a figure test the character before it only after that first
+        # figure ("\d(?<![\w.]\d)" is "(?<![\w.])\d"): `re` then skips ahead to the figures.
         self._patterns = [  # two with month names, then two all in figures
             re.compile(
                 rf"(?<!\w){before_day}(?P<mon>{months})\.?\s+(?P<day>\d{{1,2}})(?:st|nd|rd|th)?,?\s+{year}",
                 re.IGNORECASE,
             ),
             re.compile(
-                rf"(?<![\w.])(?P<day>\d{{1,2}})(?:st|nd|rd|th|er|\.)?\s+(?:de\s+)?(?P<mon>{months})"
+                rf"(?P<day>\d(?<![\w.]\d)\d?)(?:st|nd|rd|th|er|\.)?\s+(?:de\s+)?(?P<mon>{months})"
                 rf"\.?,?\s+(?:de\s+)?{year}",
                 re.IGNORECASE,
             ),
             re.compile(
-                r"(?<![\w:-])(?P<year>(?:19|20)\d\d)-(?P<month>\d\d)-(?P<day>\d\d)(?![\d-])",
+                r"(?P<year>(?:19|20)(?<![\w:-]\d\d)\d\d)-(?P<month>\d\d)-(?P<day>\d\d)(?![\d-])",
             ),
             re.compile(
-                r"(?<![\w./])(?P<a>\d{1,2})[./](?P<b>\d{1,2})[./](?P<year>(?:19|20)\d\d)(?!\d)",
+                r"(?P<a>\d(?<![\w./]\d)\d?)[./](?P<b>\d{1,2})[./](?P<year>(?:19|20)\d\d)(?!\d)",
             ),
         ]
         self._numeric_patterns = self._patterns[2:]
