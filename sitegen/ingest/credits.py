@@ -23,9 +23,12 @@ class CaptionCredit:
 _HINT_WORDS = Tokens(r"[^\W\d_]")
 
 
+_CREDIT_WORD = re.compile(r"[^\W\d_][\w'’.-]*")
+
+
 def _looks_like_names(credit: str) -> bool:
     """Credits are names: most words are capitalised (or initials, agencies, "via", "for")."""
-    words = [w for w in re.findall(r"[^\W\d_][\w'’.-]*", credit)]
+    words = _CREDIT_WORD.findall(credit)
     if not words:
         return False
     named = sum(

@@ -49,6 +49,8 @@ _QUOTES = "\"“”„«»‘’'"
 # Words pasted without the space between two page elements: "professionalsLearn", "homeThe".
 _DIGIT = re.compile(r"\d")
 _GLUED_WORDS = re.compile(r"[a-zà-ÿ]{2,}[A-ZÀ-Þ][a-zà-ÿ]")
+_SENTENCE_END = re.compile(r"[.!?](?:\s+[A-ZÀ-Þ\"“]|$)")
+_AGENCY_SEPARATOR = re.compile(r"\s*[/,]\s*")  # "(AFP/AP)", "(dpa, AFP)"
 
 
 @dataclass(frozen=True, slots=True)
@@ -600,7 +602,7 @@ class Extractor:
         exclude = {publisher} if publisher else set()
         agencies = tuple(
             name
-            for name in [*re.split(r"\s*[/,]\s*", agency or ""), *page.credited]
+            for name in [*_AGENCY_SEPARATOR.split(agency or ""), *page.credited]
             if name and letter_word_count(name) <= 4
         )
         cited = self.cites.find([b.plain() for b in blocks], exclude, agencies)
@@ -635,7 +637,7 @@ def _without_author_bio(blocks: list[BodyBlock], authors: list[str]) -> list[Bod
 
 
 def _sentence_count(line: str) -> int:
-    return len(re.findall(r"[.!?](?:\s+[A-ZÀ-Þ\"“]|$)", line))
+    return len(_SENTENCE_END.findall(line))
 
 
 def _label_case(label: str) -> str:
