@@ -128,37 +128,48 @@ def _runs_in(
     """The name runs of the run pattern's matches in the text (see `name_runs`)."""
     runs: list[NameRun] = []
     for match in matches:
-        base, chunk = match.start(), match.group()
+        base, end = match.span()
+        chunk = text[base:end]
         if chunk.isascii() and "'" not in chunk and "." not in chunk:
-            # ASCII capitals are real capitals: the run is one name as matched.
-            runs.append(NameRun(chunk, base, match.end(), False))
-            continue
-        start: int | None = None
-        end = base
-        for word in _WORD_IN_RUN.finditer(chunk):
-            token = word.group()
-            capital = token[0].isupper() or token in lowercase_names or token[:1] == "&"
-            if not capital and token not in _RUN_CONNECTORS:
-                if start is not None:
-                    runs.append(NameRun(text[start:end].rstrip(".,"), start, end, False))
-                start = None
-                continue
-            if start is None:
-                if not capital:
-                    continue
-                start = base + word.start()
-            end = base + word.end()
-            possessive = len(token) > 2 and bool(_POSSESSIVE.search(token))
-            if possessive:
-                end = base + word.start() + len(_POSSESSIVE.sub("", token))
-            elif token.endswith(".") and len(token) > 3 and not token.isupper():
-                end -= 1
-            else:
-                continue
-            runs.append(NameRun(text[start:end].rstrip(".,"), start, end, possessive))
+            # ASCII capitals are real capitals: the run is one name as matched (and, opening
+            # with a letter, never "&").
+            runs.append(NameRun(chunk, base, end, False))
+        else:
+            runs.extend(_runs_in_chunk(text, base, chunk, lowercase_names))
+    return runs
+
+
+def _runs_in_chunk(
+    text: str, base: int, chunk: str, lowercase_names: frozenset[str]
+) -> list[NameRun]:
+    """The runs of one match word by word: capitals checked, cut at possessives and stops."""
+    runs: list[NameRun] = []
+    start: int | None = None
+    end = base
+    for word in _WORD_IN_RUN.finditer(chunk):
+        token = word.group()
+        capital = token[0].isupper() or token in lowercase_names or token[:1] == "&"
+        if not capital and token not in _RUN_CONNECTORS:
+            if start is not None:
+                runs.append(NameRun(text[start:end].rstrip(".,"), start, end, False))
             start = None
-        if start is not None:
-            runs.append(NameRun(text[start:end].rstrip(".,"), start, end, False))
+            continue
+        if start is None:
+            if not capital:
+                continue
+            start = base + word.start()
+        end = base + word.end()
+        possessive = len(token) > 2 and bool(_POSSESSIVE.search(token))
+        if possessive:
+            end = base + word.start() + len(_POSSESSIVE.sub("", token))
+        elif token.endswith(".") and len(token) > 3 and not token.isupper():
+            end -= 1
+        else:
+            continue
+        runs.append(NameRun(text[start:end].rstrip(".,"), start, end, possessive))
+        start = None
+    if start is not None:
+        runs.append(NameRun(text[start:end].rstrip(".,"), start, end, False))
     return [run for run in runs if run.text and run.text[0] not in "&"]
 
 
