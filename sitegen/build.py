@@ -33,6 +33,7 @@ from sitegen.sysmem import release_free_memory
 
 if TYPE_CHECKING:
     from sitegen.incremental import CachedRenderer
+    from sitegen.model import Article
 
 _POOL_MINIMUM = 64  # fewer units to render than this: one process is quicker
 
@@ -77,6 +78,7 @@ def build_site(
     changed: set[Path] | None = None,
     workers: int | None = None,
     accept: Callable[[tuple[SitegenError, ...]], bool] | None = None,
+    kept: dict[str, Article] | None = None,
 ) -> BuildResult:
     """Build the whole site into the output folder; errors are returned, never raised.
 
@@ -84,7 +86,8 @@ def build_site(
     when their size and time stamp look the same. Any other change is still found by its stamp.
     `workers` fixes how many processes render (default: both cores when there is much to do).
     `accept`, given the build's errors, decides whether the new site replaces the published one
-    (the preview keeps its last good site); by default it always does.
+    (the preview keeps its last good site); by default it always does. `kept` is where a
+    long-running caller (the preview) keeps parsed articles between builds (`load_articles`).
     """
     try:
         settings = settings if settings is not None else load_settings(project.settings_file)
@@ -92,7 +95,19 @@ def build_site(
         return BuildResult(output=project.output(Settings()), errors=(error,))
     output = project.output(settings)
     with _one_build_at_a_time(project):
-        return _locked_build(project, settings, output, import_seeds, changed, workers, accept)
+        request = _Request(import_seeds, changed, workers, accept, kept)
+        return _locked_build(project, settings, output, request)
+
+
+@dataclass(frozen=True, slots=True)
+class _Request:
+    """What the caller of `build_site` asked for, beyond the project and its settings."""
+
+    import_seeds: bool
+    changed: set[Path] | None
+    workers: int | None
+    accept: Callable[[tuple[SitegenError, ...]], bool] | None
+    kept: dict[str, Article] | None
 
 
 @contextmanager
@@ -107,19 +122,13 @@ def _one_build_at_a_time(project: Project) -> Iterator[None]:
 
 
 def _locked_build(
-    project: Project,
-    settings: Settings,
-    output: Path,
-    import_seeds: bool,
-    changed: set[Path] | None,
-    workers: int | None,
-    accept: Callable[[tuple[SitegenError, ...]], bool] | None,
+    project: Project, settings: Settings, output: Path, request: _Request
 ) -> BuildResult:
     recover(output)
     errors: list[SitegenError] = []
     warnings: list[str] = []
 
-    if import_seeds and project.seeds.is_dir():
+    if request.import_seeds and project.seeds.is_dir():
         from sitegen.importer import import_paths
 
         report = import_paths(project, settings, [project.seeds])
@@ -130,13 +139,13 @@ def _locked_build(
 
     with BuildCache(project.cache) as cache:
         try:
-            inputs = _inputs_digest(project, settings, cache, changed)
+            inputs = _inputs_digest(project, settings, cache, request.changed)
         except (SitegenError, OSError):
             inputs = None  # the full build below reports what is wrong
         unchanged = _unchanged(cache, inputs, output)
         if unchanged is not None and not errors and not warnings:
             return BuildResult(output=output, articles=unchanged, published=True, unchanged=True)
-        result = _build(project, settings, output, cache, errors, warnings, workers, accept)
+        result = _build(project, settings, output, cache, errors, warnings, request)
         clean = result.published and not result.errors and not result.warnings
         if result.published:
             _remember(cache, inputs if clean else None, result.articles)
@@ -152,15 +161,14 @@ def _build(
     cache: BuildCache,
     errors: list[SitegenError],
     warnings: list[str],
-    workers: int | None,
-    accept: Callable[[tuple[SitegenError, ...]], bool] | None,
+    request: _Request,
 ) -> BuildResult:
     # The renderer is imported only when there is something to render.
     from sitegen.incremental import CachedRenderer, bodies, code_salt
     from sitegen.render.templates import Theme
     from sitegen.site import build_model, load_articles
 
-    loaded = load_articles(project.articles, cache)
+    loaded = load_articles(project.articles, cache, request.kept)
     errors.extend(loaded.errors)
     try:
         theme = Theme(
@@ -173,9 +181,9 @@ def _build(
         release_free_memory()  # story detection's scratch memory, before rendering forks
         salt = _theme_digest(project, settings, cache) + code_salt()
         renderer = CachedRenderer(site, settings, theme, bodies(site, cache), salt)
-        publish = accept is None or accept(tuple(errors))
+        publish = request.accept is None or request.accept(tuple(errors))
         spare = spare_folder(project.cache, output)
-        counts = _write(renderer, cache, output, spare, workers, publish)
+        counts = _write(renderer, cache, output, spare, request.workers, publish)
     except SitegenError as error:
         return BuildResult(output, (*errors, error), tuple(warnings), len(loaded.articles))
     pages, feeds, files = counts

@@ -112,12 +112,14 @@ class _StoredArticles:
     The values are pickles written by sitegen itself into its own cache folder.
     """
 
-    def __init__(self, store: ArticleStore | None, paths: Sequence[Path]):
+    def __init__(self, store: ArticleStore | None, paths: Sequence[Path], kept: dict[str, Article]):
         self._store = store
         self._salt = ""
         self._keys: dict[Path, str] = {}
         self._found: dict[str, bytes] = {}
         self._fresh: dict[str, bytes] = {}
+        self._kept = kept
+        self._read: dict[str, Article] = {}
         if store is None or not paths:
             return
         try:
@@ -126,18 +128,29 @@ class _StoredArticles:
             return
         self._salt = _parser_id()
         self._keys = {path: _article_key(self._salt, hashed) for path, hashed in hashes.items()}
-        self._found = store.blobs(set(self._keys.values()))
+        self._found = store.blobs(set(self._keys.values()) - kept.keys())
 
     def read(self, path: Path) -> tuple[Article, str | None]:
         """The article, and its content key when it is known to be the file's current one."""
         key = self._keys.get(path)
-        blob = self._found.get(key or "")
-        if blob is not None:
-            return pickle.loads(blob), key
-        article = _scrub(read_article(path))
-        if key is not None and self._keep(path, article):
-            return article, key
-        return article, None
+        if key is None:
+            return _scrub(read_article(path)), None
+        article = self._kept.get(key)
+        if article is None:
+            blob = self._found.get(key)
+            if blob is not None:
+                article = pickle.loads(blob)
+            else:
+                article = _scrub(read_article(path))
+                if not self._keep(path, article):
+                    return article, None
+        self._read[key] = article
+        return article, key
+
+    def keep_in_memory(self) -> None:
+        """What the next load in this process may reuse: the articles of this one."""
+        self._kept.clear()
+        self._kept.update(self._read)
 
     def save(self) -> None:
         """Store the articles parsed since the last save (one write for the whole folder)."""
@@ -171,12 +184,16 @@ def _article_key(parser: str, file_hash: str) -> str:
     return digest(parser, file_hash)
 
 
-def load_articles(folder: Path, store: ArticleStore | None = None) -> Loaded:
+def load_articles(
+    folder: Path, store: ArticleStore | None = None, kept: dict[str, Article] | None = None
+) -> Loaded:
     """Read every `*.md` in `folder`; a broken file becomes an error and the rest still load.
 
     Slugs are URL path segments, so each must already be a clean slug (no `/`, no `..`) and
     unique: an article whose slug breaks either rule is refused rather than silently renamed.
-    With a `store` (the build cache), an unchanged file's article is loaded, not parsed again.
+    With a `store` (the build cache), an unchanged file's article is loaded, not parsed again;
+    `kept` (by content key), which a long-running process keeps between builds, spares even
+    loading it: it is refilled with this load's articles.
     """
     articles: list[Article] = []
     files: list[Path] = []
@@ -185,7 +202,7 @@ def load_articles(folder: Path, store: ArticleStore | None = None) -> Loaded:
     content_keys: dict[str, str] = {}
     ids: set[str] = set()
     paths = sorted(folder.glob("*.md")) if folder.is_dir() else []
-    stored = _StoredArticles(store, paths)
+    stored = _StoredArticles(store, paths, kept if kept is not None else {})
     for path in paths:
         try:
             article, content_key = stored.read(path)
@@ -219,6 +236,7 @@ def load_articles(folder: Path, store: ArticleStore | None = None) -> Loaded:
         ids.add(article.id)
         errors.extend(_missing_images(path, article))
     stored.save()
+    stored.keep_in_memory()
     return Loaded(tuple(articles), tuple(files), tuple(errors), content_keys)
 
 

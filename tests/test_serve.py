@@ -565,7 +565,7 @@ class ScriptedBuild:
         self.publish = True
 
     def __call__(
-        self, project: Project, *, settings: Settings, changed: set[Path], accept: Any
+        self, project: Project, *, settings: Settings, changed: set[Path], accept: Any, kept: Any
     ) -> object:
         output = project.output(settings)
         published = self.publish and accept(self.errors)

@@ -194,3 +194,25 @@ def test_content_keys_name_each_file_content_and_are_withheld_when_unsure(tmp_pa
         second = load_articles(project.articles, cache).content_keys
     assert second[article(1).id] == first[article(1).id]
     assert second[article(2).id] != first[article(2).id]
+
+
+def test_articles_kept_in_memory_are_reused_and_refreshed(tmp_path):
+    from sitegen.cache import BuildCache
+
+    project = write_project(tmp_path, [article(1), article(2)])
+    kept: dict = {}
+    with BuildCache(project.cache) as cache:
+        first = load_articles(project.articles, cache, kept)
+    assert len(kept) == 2
+    (project.articles / "article-2.md").write_text(
+        dump_article(article(2, title="Changed")), encoding="utf-8"
+    )
+    (project.articles / "article-3.md").write_text(dump_article(article(3)), encoding="utf-8")
+    with BuildCache(project.cache) as cache:
+        second = load_articles(project.articles, cache, kept)
+    assert second.articles[0] is first.articles[0]  # unchanged: the very same object
+    assert [a.title for a in second.articles] == [
+        a.title for a in load_articles(project.articles).articles
+    ]
+    assert second.articles[1].title == "Changed"
+    assert set(kept) == set(second.content_keys.values())  # the old article-2 was let go

@@ -21,6 +21,7 @@ from urllib.parse import urlsplit
 
 from sitegen.config import Project, Settings, load_settings
 from sitegen.errors import SitegenError
+from sitegen.model import Article
 from sitegen.serve.server import PreviewServer, is_loopback
 from sitegen.watch import Watcher
 
@@ -53,6 +54,7 @@ class LastGoodBuilder:
         self.project = project
         self._build = build
         self._served_errors: frozenset[str] | None = None  # None: nothing published yet
+        self._articles: dict[str, Article] = {}  # kept between rebuilds (see load_articles)
 
     def _acceptable(self, errors: tuple[BaseException, ...]) -> bool:
         served = self._served_errors
@@ -70,7 +72,13 @@ class LastGoodBuilder:
         if build is None:
             from sitegen.build import build_site as build
         # The watcher's paths are re-hashed even when their stamp looks unchanged.
-        result = build(project, settings=settings, changed=set(changed), accept=self._acceptable)
+        result = build(
+            project,
+            settings=settings,
+            changed=set(changed),
+            accept=self._acceptable,
+            kept=self._articles,
+        )
         errors: tuple[BaseException, ...] = tuple(getattr(result, "errors", ()))
         summary = str(getattr(result, "summary", lambda: "")())
         published = bool(getattr(result, "published", False))
