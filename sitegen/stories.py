@@ -837,7 +837,11 @@ def _name_runs(text: str) -> Iterator[list[str]]:
     pending: list[str] = []
     end = -1
     for match in _TOKEN.finditer(text):
-        word, possessive = _possessive(match.group())
+        token = match.group()
+        if not run and not pending and not token[0].isupper():
+            end = match.end()  # a lowercase word with no run open: nothing to do (most words)
+            continue
+        word, possessive = _possessive(token)
         contiguous = bool(run) and _NAME_GAP.fullmatch(text[end : match.start()]) is not None
         end = match.end()
         if word[:1].isupper():
