@@ -850,8 +850,8 @@ def _name_runs(text: str) -> Iterator[list[str]]:
                 run = []
             run.extend(pending)
             run.append(word)
-        elif contiguous and not pending and word in _CONNECTORS:
-            pending = [word]
+        elif contiguous and len(pending) < 2 and word in _CONNECTORS:
+            pending.append(word)  # "Bank of England", "Ursula von der Leyen"
             continue
         else:
             yield from _flush(run)

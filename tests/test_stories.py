@@ -373,3 +373,19 @@ def test_updated_detection_equals_fresh_detection(seed: int, monkeypatch) -> Non
         warm = build_stories(corpus, store=store)
         assert _story_slugs(warm) == _story_slugs(build_stories(corpus))  # no store: afresh
     assert sum(afresh) <= 4, "the stored detection was hardly ever updated"
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("the Bank of England said", ("Bank of England",)),
+        ("minister Ursula von der Leyen visited", ("Ursula von der Leyen",)),
+        ("Reuters’s reporter met Jean-Luc Picard and the IMF", ("Jean-Luc Picard", "IMF")),
+        ("He said the President Joe Biden", ("President Joe Biden",)),
+        ("a plain sentence with no names at all", ()),
+    ],
+)
+def test_names_are_capitalised_runs_with_connectors(text: str, expected: tuple[str, ...]) -> None:
+    from sitegen.stories import names
+
+    assert names(text) == expected
