@@ -220,6 +220,11 @@ class Tuning:
     common_floor: int = 12
     common_share: float = 0.02
     seed: int = 20240619
+    # Bounds that keep detection and story pages linear on any corpus: in an LSH bucket each
+    # article is compared with at most `neighbours` of the next articles by date, and pairs are
+    # joined strongest first into stories of at most `largest` articles.
+    neighbours: int = 100
+    largest: int = 50
 
 
 @dataclass(frozen=True, slots=True)
@@ -373,19 +378,19 @@ def _buckets(rows, tuning: Tuning) -> Iterator[list[int]]:  # rows: numpy (n, pe
             yield found[order[first:stop]].tolist()
 
 
-def _window_pairs(members: list[int], days: Sequence[int | None], window: int):
-    """Pairs of a bucket within `window` days of each other; undated members pair with all."""
+def _window_pairs(members: list[int], days: Sequence[int | None], window: int, limit: int):
+    """Pairs of a bucket within `window` days of each other, each member with at most `limit`
+    of the next members by date; undated members pair with (at most `limit` of) all."""
     dated = sorted((i for i in members if days[i] is not None), key=lambda i: (days[i], i))
     undated = [i for i in members if days[i] is None]
     for position, i in enumerate(dated):
-        for j in dated[position + 1 :]:
+        for j in dated[position + 1 : position + 1 + limit]:
             if days[j] - days[i] > window:  # type: ignore[operator]
                 break
             yield (i, j) if i < j else (j, i)
     for i in undated:
-        for j in members:
-            if j != i:
-                yield (i, j) if i < j else (j, i)
+        for j in [m for m in members if m != i][:limit]:
+            yield (i, j) if i < j else (j, i)
 
 
 def candidate_pairs(
@@ -394,7 +399,7 @@ def candidate_pairs(
     """Every pair that shares an LSH bucket and a date window: never all pairs of the site."""
     pairs: set[tuple[int, int]] = set()
     for members in _buckets(rows, tuning):
-        pairs.update(_window_pairs(members, days, tuning.window_days))
+        pairs.update(_window_pairs(members, days, tuning.window_days, tuning.neighbours))
     return pairs
 
 
@@ -415,12 +420,19 @@ def _find(parent: list[int], i: int) -> int:
     return i
 
 
-def _union_groups(count: int, pairs: Iterable[tuple[int, int]]) -> list[list[int]]:
+def _union_groups(
+    count: int, pairs: Mapping[tuple[int, int], float], largest: int
+) -> list[list[int]]:
+    """Join confirmed pairs, the most similar first, into groups of at most `largest`: a chain
+    of weak links cannot pull thousands of articles into one story."""
     parent = list(range(count))
-    for i, j in pairs:
+    size = [1] * count
+    for i, j in sorted(pairs, key=lambda pair: (-pairs[pair], pair)):
         root_i, root_j = _find(parent, i), _find(parent, j)
-        if root_i != root_j:
-            parent[max(root_i, root_j)] = min(root_i, root_j)
+        if root_i != root_j and size[root_i] + size[root_j] <= largest:
+            low, high = min(root_i, root_j), max(root_i, root_j)
+            parent[high] = low
+            size[low] += size[high]
     groups: dict[int, list[int]] = defaultdict(list)
     for i in range(count):
         groups[_find(parent, i)].append(i)
@@ -575,7 +587,8 @@ def detect_groups(
     pairs = _updated_pairs(articles, keys, days, tuning, store) if store is not None else None
     if pairs is None:
         pairs = _detected_pairs(articles, keys, days, tuning, store)
-    return [[articles[i] for i in group] for group in _union_groups(len(articles), pairs)]
+    groups = _union_groups(len(articles), pairs, tuning.largest)
+    return [[articles[i] for i in group] for group in groups]
 
 
 def _detected_pairs(
@@ -584,8 +597,9 @@ def _detected_pairs(
     days: list[int | None],
     tuning: Tuning,
     store: FeatureStore | None,
-) -> list[tuple[int, int]]:
-    """Confirmed pairs found afresh; with a store, the outcome is kept for the next build."""
+) -> dict[tuple[int, int], float]:
+    """Confirmed pairs (with their similarity) found afresh; with a store, the outcome is kept
+    for the next build."""
     import numpy as np
 
     vocabulary = _Vocabulary()
@@ -601,17 +615,17 @@ def _detected_pairs(
         for key, words in zip(keys, raw, strict=True)
     ]
     rows = _stored_rows(sets, row_keys, vocabulary.hashes(), tuning, store)
-    pairs = sorted(
-        (i, j)
-        for i, j in candidate_pairs(rows, days, tuning)
-        if _shared_share(sets[i], sets[j]) >= tuning.threshold
+    similar = (
+        (pair, _shared_share(sets[pair[0]], sets[pair[1]]))
+        for pair in candidate_pairs(rows, days, tuning)
     )
+    pairs = {pair: share for pair, share in sorted(similar) if share >= tuning.threshold}
     counts = Counter({spelled[n]: int(counted[n]) for n in np.flatnonzero(counted)})
     common = frozenset(spelled[n] for n in np.flatnonzero(is_common))
     if store is not None and story_state.worth_keeping(len(articles)):
         ids = tuple(zip(keys, days, strict=True))
         state = story_state.DetectionState(
-            ids, band_keys(rows, tuning), present(rows), counts, common, frozenset(pairs)
+            ids, band_keys(rows, tuning), present(rows), counts, common, pairs
         )
         store.store_blobs({story_state.state_key(FEATURES_VERSION, tuning): state.to_bytes()})
     return pairs
@@ -623,7 +637,7 @@ def _updated_pairs(
     days: list[int | None],
     tuning: Tuning,
     store: FeatureStore,
-) -> list[tuple[int, int]] | None:
+) -> dict[tuple[int, int], float] | None:
     """The last detection's pairs brought up to date, or None: detect afresh."""
     state_key = story_state.state_key(FEATURES_VERSION, tuning)
     state = story_state.load_state(store.blobs({state_key}).get(state_key))
@@ -631,7 +645,7 @@ def _updated_pairs(
         return None
     ids = tuple(zip(keys, days, strict=True))
     if ids == state.ids:
-        return sorted(state.pairs)
+        return dict(state.pairs)
     by_key = dict(zip(keys, articles, strict=True))
     updated = story_state.update(
         state, ids, lambda wanted: _words_by_key(wanted, by_key, store), _rules(tuning)
@@ -653,6 +667,7 @@ def _rules(tuning: Tuning) -> story_state.Rules:
         jaccard=jaccard,
         threshold=tuning.threshold,
         window_days=tuning.window_days,
+        neighbours=tuning.neighbours,
     )
 
 

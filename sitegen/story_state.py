@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import pickle
 from collections import Counter
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 
 from sitegen.cache import digest
@@ -32,7 +32,7 @@ class DetectionState:
     present: object  # numpy (n,) bool: the article had words to compare
     counts: Counter[str]  # in how many articles (with enough words) each word occurs
     common: frozenset[str]
-    pairs: frozenset[tuple[int, int]]  # confirmed pairs, as indexes into `ids`
+    pairs: Mapping[tuple[int, int], float]  # confirmed pairs (indexes into `ids`): similarity
 
     def to_bytes(self) -> bytes:
         return pickle.dumps(self, protocol=pickle.HIGHEST_PROTOCOL)
@@ -68,6 +68,7 @@ class Rules:
     jaccard: Callable[[frozenset[str], frozenset[str]], float]
     threshold: float
     window_days: int
+    neighbours: int  # most comparisons per article in one LSH bucket (see `Tuning`)
 
 
 def update(
@@ -75,7 +76,7 @@ def update(
     ids: Sequence[Identity],
     words_of: Callable[[set[str]], dict[str, frozenset[str]] | None],
     rules: Rules,
-) -> tuple[DetectionState, list[tuple[int, int]]] | None:
+) -> tuple[DetectionState, dict[tuple[int, int], float]] | None:
     """The state for the articles `ids` (in order) and their confirmed pairs, or None when
     detection must be run afresh. `words_of` gives the raw words of text keys (None: unknown)."""
     import numpy as np
@@ -114,19 +115,34 @@ def update(
         bands[added] = rules.band_keys(rows)
         present[added] = rules.present(rows)
 
+    gone = [old_index[identity] for identity in removed]
+    if _crowded(added, bands, present, rules) or _crowded(gone, state.bands, state.present, rules):
+        return None  # a bucket past `neighbours`: which pairs it yields depends on all of it
     after = np.full(len(state.ids), -1, dtype=np.int64)  # old index -> new index
     after[before[kept]] = np.flatnonzero(kept)
     pairs = {
-        _ordered(int(after[a]), int(after[b]))
-        for a, b in state.pairs
+        _ordered(int(after[a]), int(after[b])): share
+        for (a, b), share in state.pairs.items()
         if after[a] >= 0 and after[b] >= 0
     }
     new = _new_pairs(added, sets, ids, bands, present, common, words_of, rules)
     if new is None:
         return None
-    ordered = sorted(pairs | new)
-    fresh = DetectionState(tuple(ids), bands, present, counts, common, frozenset(ordered))
+    pairs.update(new)
+    ordered = dict(sorted(pairs.items()))
+    fresh = DetectionState(tuple(ids), bands, present, counts, common, ordered)
     return fresh, ordered
+
+
+def _crowded(indexes: list[int], bands, present, rules: Rules) -> bool:  # numpy arrays
+    """Whether any of these articles shares an LSH bucket with more than `neighbours` others."""
+    for i in indexes:
+        if (
+            present[i]
+            and ((bands == bands[i]) & present[:, None]).sum(axis=0).max() > rules.neighbours
+        ):
+            return True
+    return False
 
 
 def _ordered(a: int, b: int) -> tuple[int, int]:
@@ -142,9 +158,9 @@ def _new_pairs(
     common: frozenset[str],
     words_of: Callable[[set[str]], dict[str, frozenset[str]] | None],
     rules: Rules,
-) -> set[tuple[int, int]] | None:
-    """Confirmed pairs of each added article with any other: candidates share a band key and
-    lie within the date window, as in a fresh detection."""
+) -> dict[tuple[int, int], float] | None:
+    """Confirmed pairs (with their similarity) of each added article with any other:
+    candidates share a band key and lie within the date window, as in a fresh detection."""
     import numpy as np
 
     candidates: dict[int, list[int]] = {}
@@ -163,10 +179,11 @@ def _new_pairs(
     words = words_of(others) if others else {}
     if words is None:
         return None
-    confirmed: set[tuple[int, int]] = set()
+    confirmed: dict[tuple[int, int], float] = {}
     for i, found in candidates.items():
         for j in found:
             theirs = sets[j] if j in sets else rules.enough(words[ids[j][0]]) - common
-            if rules.jaccard(sets[i], theirs) >= rules.threshold:
-                confirmed.add(_ordered(i, j))
+            share = rules.jaccard(sets[i], theirs)
+            if share >= rules.threshold:
+                confirmed[_ordered(i, j)] = share
     return confirmed
