@@ -20,7 +20,7 @@ from sitegen.cache import digest
 
 Identity = tuple[str, int | None]  # an article's text key and its day (ordinal), or None
 _MOST_CHANGED = 0.1  # beyond this share of articles added or removed, detect afresh
-_LARGEST = 50_000  # above this many articles the state (band keys) is not kept: memory
+_LARGEST = 250_000  # above this many articles the state (about 1 kB each) is not kept: memory
 
 
 @dataclass(frozen=True, slots=True)
