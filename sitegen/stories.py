@@ -296,25 +296,27 @@ class _Vocabulary:
     (a site's 10,000 articles hold millions of words: as Python sets they fill hundreds of MB)."""
 
     def __init__(self) -> None:
-        self.numbers: dict[str, int] = {}
-        self.words: list[str] = []
+        self.numbers: dict[str, int] = {}  # in order of first use: number = position
+
+    @property
+    def words(self) -> list[str]:
+        return list(self.numbers)
 
     def numbered(self, words: Iterable[str]):  # -> numpy int32, sorted, without repeats
         import numpy as np
 
-        numbers, known = [], self.numbers
-        for word in words:
-            number = known.get(word)
-            if number is None:
-                number = known[word] = len(self.words)
-                self.words.append(word)
-            numbers.append(number)
-        return np.unique(np.array(numbers, dtype=np.int32))
+        known = self.numbers
+        number = known.setdefault  # a new word gets the next number: the size before it
+        numbers = np.array([number(word, len(known)) for word in words], dtype=np.int32)
+        numbers.sort()
+        if len(numbers) > 1 and not (numbers[1:] != numbers[:-1]).all():
+            numbers = np.unique(numbers)  # only when a word was given twice
+        return numbers
 
     def hashes(self):  # -> numpy uint64, one per word
         import numpy as np
 
-        return np.array([_word_hash(word) for word in self.words], dtype=np.uint64)
+        return np.array([_word_hash(word) for word in self.numbers], dtype=np.uint64)
 
 
 def signatures(sets: Sequence[frozenset[str]], tuning: Tuning):  # -> numpy array (n, permutations)
@@ -606,10 +608,10 @@ def _detected_pairs(
     raw = [vocabulary.numbered(words) for words in _stored_word_lists(articles, keys, store)]
     nothing = np.empty(0, dtype=np.int32)
     enough = [words if len(words) >= tuning.min_words else nothing for words in raw]
-    counted = np.bincount(np.concatenate([nothing, *enough]), minlength=len(vocabulary.words))
+    spelled = vocabulary.words
+    counted = np.bincount(np.concatenate([nothing, *enough]), minlength=len(spelled))
     is_common = counted > _common_limit(len(articles), tuning)
     sets = [words[~is_common[words]] for words in enough]
-    spelled = vocabulary.words
     row_keys = [
         _row_key(key, (spelled[n] for n in words[is_common[words]]), tuning)
         for key, words in zip(keys, raw, strict=True)
