@@ -220,10 +220,11 @@ class Tuning:
     common_floor: int = 12
     common_share: float = 0.02
     seed: int = 20240619
-    # Bounds that keep detection and story pages linear on any corpus: in an LSH bucket each
-    # article is compared with at most `neighbours` of the next articles by date, and pairs are
-    # joined strongest first into stories of at most `largest` articles.
-    neighbours: int = 100
+    # Bounds that keep detection and story pages linear on any corpus: an LSH bucket of more
+    # than `crowded` articles is ignored (a band value that many articles share says nothing
+    # about one event, like a common word), and pairs are joined strongest first into stories
+    # of at most `largest` articles.
+    crowded: int = 100
     largest: int = 50
 
 
@@ -380,19 +381,19 @@ def _buckets(rows, tuning: Tuning) -> Iterator[list[int]]:  # rows: numpy (n, pe
             yield found[order[first:stop]].tolist()
 
 
-def _window_pairs(members: list[int], days: Sequence[int | None], window: int, limit: int):
-    """Pairs of a bucket within `window` days of each other, each member with at most `limit`
-    of the next members by date; undated members pair with (at most `limit` of) all."""
+def _window_pairs(members: list[int], days: Sequence[int | None], window: int):
+    """Pairs of a bucket within `window` days of each other; undated members pair with all."""
     dated = sorted((i for i in members if days[i] is not None), key=lambda i: (days[i], i))
     undated = [i for i in members if days[i] is None]
     for position, i in enumerate(dated):
-        for j in dated[position + 1 : position + 1 + limit]:
+        for j in dated[position + 1 :]:
             if days[j] - days[i] > window:  # type: ignore[operator]
                 break
             yield (i, j) if i < j else (j, i)
     for i in undated:
-        for j in [m for m in members if m != i][:limit]:
-            yield (i, j) if i < j else (j, i)
+        for j in members:
+            if j != i:
+                yield (i, j) if i < j else (j, i)
 
 
 def candidate_pairs(
@@ -401,7 +402,8 @@ def candidate_pairs(
     """Every pair that shares an LSH bucket and a date window: never all pairs of the site."""
     pairs: set[tuple[int, int]] = set()
     for members in _buckets(rows, tuning):
-        pairs.update(_window_pairs(members, days, tuning.window_days, tuning.neighbours))
+        if len(members) <= tuning.crowded:
+            pairs.update(_window_pairs(members, days, tuning.window_days))
     return pairs
 
 
@@ -669,7 +671,7 @@ def _rules(tuning: Tuning) -> story_state.Rules:
         jaccard=jaccard,
         threshold=tuning.threshold,
         window_days=tuning.window_days,
-        neighbours=tuning.neighbours,
+        crowded=tuning.crowded,
     )
 
 

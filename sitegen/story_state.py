@@ -68,7 +68,7 @@ class Rules:
     jaccard: Callable[[frozenset[str], frozenset[str]], float]
     threshold: float
     window_days: int
-    neighbours: int  # most comparisons per article in one LSH bucket (see `Tuning`)
+    crowded: int  # an LSH bucket with more articles is ignored (see `Tuning`)
 
 
 def update(
@@ -115,9 +115,10 @@ def update(
         bands[added] = rules.band_keys(rows)
         present[added] = rules.present(rows)
 
-    gone = [old_index[identity] for identity in removed]
-    if _crowded(added, bands, present, rules) or _crowded(gone, state.bands, state.present, rules):
-        return None  # a bucket past `neighbours`: which pairs it yields depends on all of it
+    touched = [bands[i] for i in added if present[i]]
+    touched += [state.bands[old_index[identity]] for identity in removed]
+    if any(_crowding_changes(keys, state, bands, present, rules.crowded) for keys in touched):
+        return None  # a bucket became crowded or stopped being so: its pairs come or go
     after = np.full(len(state.ids), -1, dtype=np.int64)  # old index -> new index
     after[before[kept]] = np.flatnonzero(kept)
     pairs = {
@@ -134,15 +135,12 @@ def update(
     return fresh, ordered
 
 
-def _crowded(indexes: list[int], bands, present, rules: Rules) -> bool:  # numpy arrays
-    """Whether any of these articles shares an LSH bucket with more than `neighbours` others."""
-    for i in indexes:
-        if (
-            present[i]
-            and ((bands == bands[i]) & present[:, None]).sum(axis=0).max() > rules.neighbours
-        ):
-            return True
-    return False
+def _crowding_changes(keys, state: DetectionState, bands, present, crowded: int) -> bool:
+    """Whether one of these band keys' buckets is crowded before and not after, or after and
+    not before (numpy arrays: the keys of one article in every band, and the sites' bands)."""
+    before = ((state.bands == keys) & state.present[:, None]).sum(axis=0) > crowded
+    after = ((bands == keys) & present[:, None]).sum(axis=0) > crowded
+    return bool((before != after).any())
 
 
 def _ordered(a: int, b: int) -> tuple[int, int]:
@@ -167,7 +165,9 @@ def _new_pairs(
     for i in added:
         if not present[i]:
             continue
-        match = (bands == bands[i]).any(axis=1) & present
+        shared = (bands == bands[i]) & present[:, None]
+        usable = shared.sum(axis=0) <= rules.crowded  # crowded buckets are ignored
+        match = shared[:, usable].any(axis=1)
         match[i] = False
         day = ids[i][1]
         candidates[i] = [

@@ -395,7 +395,7 @@ def test_a_crowd_of_retellings_makes_bounded_stories_and_updates_match() -> None
     """One event retold 130 times on the same days: buckets far past `neighbours`, and a chain
     of links that would make one story of 131. Stories stay at most `largest`, the strongest
     links first, and a build that adds one more retelling finds what a fresh detection finds."""
-    tuning = Tuning(neighbours=20, largest=30, common_floor=1000)  # no word is too common
+    tuning = Tuning(crowded=20, largest=30, common_floor=1000)  # no word is too common
     event = generated_events(1)[0]
     crowd = [event, *(retold(event, n, n) for n in range(1, 131))]
     sizes = sorted(len(s.articles) for s in build_stories(crowd, tuning).all)
