@@ -5,8 +5,9 @@ depends only on its two articles' word sets and dates, once the site's common wo
 So the outcome of the last detection is stored (each article's identity: its text key and day;
 its LSH band keys; the word counts that decide the common words; the confirmed pairs) and a
 build with a few articles added, edited or deleted compares only those with the rest. When the
-common words change, or too much changed, detection is run afresh: the result is always the
-one a fresh detection gives.
+common words change, an LSH bucket the change touches becomes crowded (ignored) or stops being
+so, or too much changed, detection is run afresh: the result is always the one a fresh detection
+gives.
 """
 
 from __future__ import annotations
