@@ -25,6 +25,7 @@ _TIME = (
 )
 
 _YEAR = re.compile(r"(?:19|20)\d\d")
+_FIGURE = re.compile(r"\d")
 _LETTER_RUNS = Tokens(r"[^\W\d_]")
 
 
@@ -94,6 +95,11 @@ class DateReader:
             re.IGNORECASE,
         )
         self._update_named = NeedsPhrase(knowledge.updated_labels)
+        # The words a printed date may hold before its figures: those of the month names.
+        month_words = {w for m in knowledge.months for w in _LETTER_RUNS(m)}
+        self._month_word = re.compile(
+            "|".join(map(re.escape, sorted(month_words, key=len, reverse=True))), re.IGNORECASE
+        )
 
     @staticmethod
     def _label_pattern(labels: tuple[str, ...]) -> re.Pattern[str]:
@@ -168,14 +174,35 @@ class DateReader:
             return day
         return dt.datetime.combine(day, dt.time(hour, minute), tzinfo=zone)
 
-    def _has_leftover_words(self, text: str) -> bool:
-        """Whether words other than weekdays, fillers and zones stand beside the date."""
-        return any(
-            w.casefold() not in self._ignored_words and w.upper() not in self.knowledge.timezones
-            for w in _LETTER_RUNS(text)
+    def _is_leftover_word(self, word: str) -> bool:
+        """A word that is no weekday, filler or zone: a date line holds none beside its date."""
+        return (
+            word.casefold() not in self._ignored_words
+            and word.upper() not in self.knowledge.timezones
         )
 
+    def _has_leftover_words(self, text: str) -> bool:
+        """Whether words other than weekdays, fillers and zones stand beside the date."""
+        return any(map(self._is_leftover_word, _LETTER_RUNS(text)))
+
+    def _has_leftover_words_before_figures(self, text: str) -> bool:
+        """Whether a leftover word stands before the text's first figure: a cheap early no.
+
+        A date opens with a figure or a month name and a time with a figure, so removing them
+        leaves the words before the first figure whole, but for month names and a word glued
+        to that figure ("at10:30", which the removed time may glue to another).
+        """
+        figure = _FIGURE.search(text)
+        if figure is None:
+            return False  # no figure, no date: `find` says no just as fast
+        words = _LETTER_RUNS(text[: figure.start()])
+        if words and text[: figure.start()].endswith(words[-1]):
+            words.pop()  # glued to the figure
+        return any(self._is_leftover_word(w) and not self._month_word.fullmatch(w) for w in words)
+
     def _segment(self, text: str, kind: DateKind) -> DateLine | None:
+        if not _YEAR.search(text) or self._has_leftover_words_before_figures(text):
+            return None  # no year is no date; a word before the date is no date line
         dates = self.find(text)
         if len(dates) != 1:
             return None
