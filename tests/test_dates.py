@@ -66,6 +66,21 @@ def test_sentences_with_dates_are_not_date_lines(reader: DateReader) -> None:
     assert reader.date_line("The council met on 19 June 2024 to approve the budget.") == []
 
 
+@pytest.mark.parametrize(
+    ("line", "days"),
+    [
+        ("A view of the harbour, 18 June 2024. Photo: Jane Doe / AFP", []),  # a caption
+        ("Wednesday, June 19, 2024", [dt.date(2024, 6, 19)]),  # weekday and month come first
+        ("JUNE 19, 2024, 10:30 CEST", [dt.date(2024, 6, 19)]),
+        ("Sept. 19, 2024", [dt.date(2024, 9, 19)]),
+    ],
+)
+def test_words_before_the_first_figure(reader: DateReader, line: str, days: list[dt.date]) -> None:
+    """A word before the first figure rules a line out early, unless a date may hold it."""
+    found = [d.when for d in reader.date_line(line)]
+    assert [w.date() if isinstance(w, dt.datetime) else w for w in found] == days
+
+
 def test_text_without_a_year_has_no_date() -> None:
     reader = DateReader(load_knowledge())
     assert reader.find("19 June, 10:30") == []
