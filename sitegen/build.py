@@ -24,10 +24,10 @@ from urllib.parse import urlsplit
 import jinja2
 
 import sitegen
-from sitegen.cache import BuildCache, default_workers, digest, folder_identity
+from sitegen.cache import BuildCache, default_workers, digest
 from sitegen.config import Project, Settings, load_settings
 from sitegen.errors import SitegenError, StaleOutput
-from sitegen.publish import Folders, finish, open_folders, recover, spare_folder
+from sitegen.publish import Folders, finish, is_published, open_folders, recover, spare_folder
 from sitegen.render.templates import theme_folders
 from sitegen.sysmem import release_free_memory
 
@@ -232,7 +232,7 @@ def _unchanged(cache: BuildCache, inputs: str | None, output: Path) -> int | Non
     """The article count of the published site when it is still this build's result, else None."""
     if inputs is None or cache.state("inputs") != inputs:
         return None
-    if cache.state("output") != f"{output}|{folder_identity(output)}":
+    if not is_published(cache, output):
         return None
     count = cache.state("articles")
     return int(count) if count is not None and count.isdigit() else None
@@ -289,7 +289,8 @@ def _patch(
     records: dict[str, tuple[str, str]] = {}
     pages = feeds = files = 0
     units = renderer.units()
-    published = cache.unit_keys() if folders.published else {}
+    recorded = cache.unit_keys()
+    published = recorded if folders.published else {}
     plans = [reusable(unit, published, folders.published) for unit in units]
     count = _workers(workers, sum(plan is None for plan in plans))
     target = Target(folders.spare, folders.present, folders.output, folders.published)
@@ -302,7 +303,7 @@ def _patch(
             feeds += kind == "feed"
         if unit.key is not None:
             records[unit.name] = (unit.key, describe(written))
-    finish(cache, folders, manifest, records, publish=publish)
+    finish(cache, folders, manifest, records, recorded, publish=publish)
     return pages, feeds, files
 
 

@@ -227,9 +227,11 @@ class BuildCache:
             self._db.execute("ALTER TABLE spare_outputs RENAME TO outputs")
             self._db.execute("ALTER TABLE swapping RENAME TO spare_outputs")
 
-    def update_units(self, units: Mapping[str, tuple[str, str]]) -> None:
-        """Record the published site's units (input key and files each); others are dropped."""
-        known = self.unit_keys()
+    def update_units(
+        self, units: Mapping[str, tuple[str, str]], known: Mapping[str, tuple[str, str]]
+    ) -> None:
+        """Record the published site's units (input key and files each) in place of `known`
+        (`unit_keys()` as read earlier in this build); others are dropped."""
         gone = [(name,) for name in known if name not in units]
         fresh = [(n, k, f) for n, (k, f) in units.items() if known.get(n) != (k, f)]
         self._db.executemany("DELETE FROM units WHERE name = ?", gone)

@@ -55,10 +55,15 @@ def _identity(folder: Path) -> str:
     return f"{folder}|{folder_identity(folder)}"
 
 
+def is_published(cache: BuildCache, output: Path) -> bool:
+    """Whether `output` is still the folder the cache's last publish left there."""
+    return cache.state("output") == _identity(output)
+
+
 def open_folders(cache: BuildCache, output: Path, spare: Path) -> Folders:
     """The output and a spare ready to be patched; a spare the cache cannot vouch for is emptied."""
     output.parent.mkdir(parents=True, exist_ok=True)
-    live = cache.state("output") == _identity(output)
+    live = is_published(cache, output)
     published = cache.manifest("live") if live else {}
     known = spare.is_dir() and cache.state("spare") == _identity(spare)
     present = cache.manifest("spare") if known else {}
@@ -76,13 +81,14 @@ def finish(
     folders: Folders,
     manifest: Mapping[str, str],
     units: Mapping[str, tuple[str, str]],
+    recorded: Mapping[str, tuple[str, str]],
     *,
     publish: bool,
 ) -> None:
     """Delete the spare's files the new site lacks, record it, and swap it in when `publish`.
 
     `manifest` is every file of the new site (path -> hash), `units` each rendering unit's input
-    key and files, recorded for the published site.
+    key and files, recorded for the published site in place of `recorded` (the cache's rows).
     """
     stale = [path for path in folders.present if path not in manifest]
     _delete(folders.spare, stale)
@@ -100,7 +106,7 @@ def finish(
         _replace(spare, output)
         cache.swap_manifests()
     cache.set_state("output", _identity(output))
-    cache.update_units(units)
+    cache.update_units(units, recorded)
 
 
 def _delete(folder: Path, paths: Iterable[str]) -> None:

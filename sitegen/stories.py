@@ -410,8 +410,12 @@ def candidate_pairs(
 def jaccard(first: frozenset[str], second: frozenset[str]) -> float:
     if not first or not second:
         return 0.0
-    shared = len(first & second)
-    return shared / (len(first) + len(second) - shared)
+    return _share(len(first & second), len(first), len(second))
+
+
+def _share(shared: int, first: int, second: int) -> float:
+    """The Jaccard similarity of two sets of these sizes sharing `shared` members."""
+    return shared / (first + second - shared)
 
 
 # --- grouping ----------------------------------------------------------------------------------
@@ -562,7 +566,7 @@ def _shared_share(first, second) -> float:  # numpy arrays of word numbers
     if not len(first) or not len(second):
         return 0.0
     shared = len(np.intersect1d(first, second, assume_unique=True))
-    return shared / (len(first) + len(second) - shared)
+    return _share(shared, len(first), len(second))
 
 
 def _day(article: Article) -> int | None:
