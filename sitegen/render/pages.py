@@ -19,7 +19,7 @@ import nh3
 from sitegen.cache import digest
 from sitegen.config import Settings
 from sitegen.model import Article, When
-from sitegen.render.feeds import Category, FeedItem, FeedSpec, render_feeds
+from sitegen.render.feeds import Category, EntryCache, FeedItem, FeedSpec, render_feeds
 from sitegen.render.jsonld import news_article, script_json
 from sitegen.render.markdown import (
     MarkdownRenderer,
@@ -44,6 +44,7 @@ from sitegen.stories import DetailsCache, Story, home_items
 
 OutputKind = Literal["page", "feed", "asset", "other"]
 _DESCRIPTION_LENGTH = 160
+_PARAGRAPH_END = "</p>"
 
 
 @dataclass(frozen=True, slots=True)
@@ -103,13 +104,33 @@ class ArticleView:
         """The standfirst, else the start of the body's text: worked out once, and only for
         articles shown on a page being rendered, not for every article of every build."""
         article = self.article
-        text = article.standfirst or plain_text(self.body_html) or article.title
+        text = article.standfirst or lead_text(self.body_html) or article.title
         return shorten(" ".join(text.split()))
 
 
 def plain_text(fragment: str) -> str:
     """Visible text of an HTML fragment, whitespace collapsed."""
     return " ".join(html.unescape(nh3.clean(fragment, tags=set())).split())
+
+
+def lead_text(fragment: str, limit: int = _DESCRIPTION_LENGTH) -> str:
+    """The visible text of a body's first paragraphs: at least `limit` + 1 characters of it
+    when the body has them, else all of it (a description only ever shows its start).
+
+    Whole paragraphs are read, a few more each time, so no tag or entity is cut.
+    """
+    end = 0
+    paragraphs = 2
+    while True:
+        for _ in range(paragraphs):
+            found = fragment.find(_PARAGRAPH_END, end)
+            if found < 0:
+                return plain_text(fragment)
+            end = found + len(_PARAGRAPH_END)
+        text = plain_text(fragment[:end])
+        if len(text) > limit:
+            return text
+        paragraphs *= 2
 
 
 def shorten(text: str, limit: int = _DESCRIPTION_LENGTH) -> str:
@@ -135,6 +156,7 @@ class SiteRenderer:
         self.site_feed = FeedLink(settings.title, "atom.xml", "rss.xml")
         self.views = {a.id: self._view(a) for a in site.articles}
         self._feed_items: dict[str, FeedItem] = {}
+        self._feed_entries = EntryCache()
         self._item_keys: dict[str, str] = {}
         self._story_keys: dict[str, str] = {}
         self._page_salt = digest(
@@ -312,7 +334,7 @@ class SiteRenderer:
             author=self.settings.title,
             items=tuple(self.feed_item(a) for a in dated),
         )
-        atom, rss = render_feeds(spec)
+        atom, rss = render_feeds(spec, self._feed_entries)
         yield Output(link.atom, atom, "feed")
         yield Output(link.rss, rss, "feed")
 

@@ -92,6 +92,9 @@ class Theme:
             trim_blocks=True,
             lstrip_blocks=True,
             keep_trailing_newline=True,
+            # One Theme serves one build: its templates never change under it, so no stat
+            # of the template file on every page.
+            auto_reload=False,
         )
         self.env.filters["human_date"] = human_date
         self.env.filters["iso"] = iso
