@@ -177,10 +177,15 @@ def _build(
         )
         theme.env.bytecode_cache = _bytecode_cache(project)
         theme.check()
-        site = build_model(loaded.articles, settings.timezone, cache, loaded.content_keys)
+        # Bodies missing from the cache are converted on both cores while the model is built.
+        converting = bodies(loaded.articles, cache)
+        try:
+            site = build_model(loaded.articles, settings.timezone, cache, loaded.content_keys)
+        finally:
+            converted = converting.result()  # the pool ends here, whatever happened
         release_free_memory()  # story detection's scratch memory, before rendering forks
         salt = _theme_digest(project, settings, cache) + code_salt()
-        renderer = CachedRenderer(site, settings, theme, bodies(site, cache), salt)
+        renderer = CachedRenderer(site, settings, theme, converted, salt)
         publish = request.accept is None or request.accept(tuple(errors))
         spare = spare_folder(project.cache, output)
         counts = _write(renderer, cache, output, spare, request.workers, publish)

@@ -74,11 +74,27 @@ def _stamp(stat: os.stat_result) -> str:
 
 def render_bodies(texts: list[str], workers: int) -> list[str]:
     """Convert Markdown bodies, in order; over a process pool when there are many."""
-    if workers < 2 or len(texts) < _POOL_MINIMUM:
-        return _render_chunk(texts)
-    chunks = [texts[i : i + _CHUNK] for i in range(0, len(texts), _CHUNK)]
-    with ProcessPoolExecutor(max_workers=workers) as pool:
-        return [html for chunk in pool.map(_render_chunk, chunks) for html in chunk]
+    return Conversion(texts, workers).result()
+
+
+class Conversion:
+    """Markdown bodies being converted: over a process pool that starts at once when there
+    are many, so the caller can do other work meanwhile; `result` waits for them, in order."""
+
+    def __init__(self, texts: list[str], workers: int):
+        self._texts = texts
+        self._pool: ProcessPoolExecutor | None = None
+        self._chunks: Iterator[list[str]] | None = None
+        if workers >= 2 and len(texts) >= _POOL_MINIMUM:
+            chunks = [texts[i : i + _CHUNK] for i in range(0, len(texts), _CHUNK)]
+            self._pool = ProcessPoolExecutor(max_workers=workers)
+            self._chunks = self._pool.map(_render_chunk, chunks)
+
+    def result(self) -> list[str]:
+        if self._pool is None or self._chunks is None:
+            return _render_chunk(self._texts)
+        with self._pool:
+            return [html for chunk in self._chunks for html in chunk]
 
 
 def _render_chunk(texts: list[str]) -> list[str]:
@@ -128,34 +144,21 @@ class BuildCache:
 
     def bodies(self, texts: Mapping[str, str], workers: int) -> dict[str, str]:
         """Body HTML for each name's Markdown: from the cache, the rest converted and stored."""
-        keys = {name: body_key(text) for name, text in texts.items()}
-        found = dict(self._lookup("bodies", "html", set(keys.values())))
-        todo = {keys[name]: text for name, text in texts.items() if keys[name] not in found}
-        missing = sorted(todo.items())
-        converted = render_bodies([text for _key, text in missing], workers)
-        fresh = {key: html for (key, _text), html in zip(missing, converted, strict=True)}
-        self._db.executemany("INSERT OR REPLACE INTO bodies VALUES (?, ?)", fresh.items())
-        self._db.commit()  # short transactions: a concurrent build only waits briefly
-        found.update(fresh)
-        return {name: found[key] for name, key in keys.items()}
+        return self.start_bodies(texts, workers).result()
+
+    def start_bodies(self, texts: Mapping[str, str], workers: int) -> PendingBodies:
+        """`bodies`, with the conversion of the missing ones started and not yet waited for."""
+        return PendingBodies(self._db, texts, workers)
 
     # --- values derived from one input --------------------------------------------------------
 
     def blobs(self, keys: set[str]) -> dict[str, bytes]:
         """The stored value of each key that has one."""
-        return dict(self._lookup("memo", "value", keys))
+        return dict(_lookup(self._db, "memo", "value", keys))
 
     def store_blobs(self, items: Mapping[str, bytes]) -> None:
         self._db.executemany("INSERT OR REPLACE INTO memo VALUES (?, ?)", items.items())
         self._db.commit()  # short transactions: a concurrent build only waits briefly
-
-    def _lookup(self, table: str, column: str, keys: set[str]) -> Iterator[tuple[str, str]]:
-        ordered = sorted(keys)
-        for start in range(0, len(ordered), 500):
-            batch = ordered[start : start + 500]
-            marks = ",".join("?" * len(batch))
-            query = f"SELECT key, {column} FROM {table} WHERE key IN ({marks})"
-            yield from self._db.execute(query, batch)
 
     # --- input hashes --------------------------------------------------------------------------
 
@@ -254,3 +257,36 @@ def folder_identity(folder: Path) -> str | None:
     except OSError:
         return None
     return f"{stat.st_dev}:{stat.st_ino}:{stat.st_mtime_ns}"
+
+
+class PendingBodies:
+    """Body HTML by name: the cached ones looked up, the missing ones being converted."""
+
+    def __init__(self, db: sqlite3.Connection, texts: Mapping[str, str], workers: int):
+        self._db = db
+        self._keys = {name: body_key(text) for name, text in texts.items()}
+        self._found = dict(_lookup(db, "bodies", "html", set(self._keys.values())))
+        todo = {key: texts[name] for name, key in self._keys.items() if key not in self._found}
+        self._missing = sorted(todo.items())
+        self._conversion = Conversion([text for _key, text in self._missing], workers)
+
+    def result(self) -> dict[str, str]:
+        """Wait for the conversions, store them, and give every name's HTML."""
+        converted = self._conversion.result()
+        fresh = {key: html for (key, _text), html in zip(self._missing, converted, strict=True)}
+        self._db.executemany("INSERT OR REPLACE INTO bodies VALUES (?, ?)", fresh.items())
+        self._db.commit()  # short transactions: a concurrent build only waits briefly
+        self._found.update(fresh)
+        return {name: self._found[key] for name, key in self._keys.items()}
+
+
+def _lookup(
+    db: sqlite3.Connection, table: str, column: str, keys: set[str]
+) -> Iterator[tuple[str, str]]:
+    """The rows of `keys` in a key/value table, looked up 500 keys at a time."""
+    ordered = sorted(keys)
+    for start in range(0, len(ordered), 500):
+        batch = ordered[start : start + 500]
+        marks = ",".join("?" * len(batch))
+        query = f"SELECT key, {column} FROM {table} WHERE key IN ({marks})"
+        yield from db.execute(query, batch)

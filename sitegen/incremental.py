@@ -6,26 +6,28 @@ Kept apart from `sitegen.build` so that a rebuild with nothing to do never impor
 from __future__ import annotations
 
 import importlib.metadata
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from pathlib import Path
 
 import sitegen
-from sitegen.cache import BuildCache, default_workers, digest
+from sitegen.cache import BuildCache, PendingBodies, default_workers, digest
 from sitegen.config import Settings
+from sitegen.model import Article
 from sitegen.render.markdown import MarkdownRenderer, drop_repeated_standfirst
 from sitegen.render.pages import SiteRenderer
 from sitegen.render.templates import Theme
 from sitegen.site import Site
 
 
-def bodies(site: Site, cache: BuildCache) -> Mapping[str, str]:
-    """Every article's body HTML keyed by its Markdown, from the cache or converted now."""
+def bodies(articles: Iterable[Article], cache: BuildCache) -> PendingBodies:
+    """Every article's body HTML keyed by its Markdown: the cached ones looked up, the others
+    being converted over a process pool meanwhile (`result()` waits for them)."""
     texts = {
         source: source
-        for article in site.articles
+        for article in articles
         if (source := drop_repeated_standfirst(article.body, article.standfirst))
     }
-    return cache.bodies(texts, default_workers())
+    return cache.start_bodies(texts, default_workers())
 
 
 class CachedMarkdown:
