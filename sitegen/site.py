@@ -310,6 +310,13 @@ class Month:
     def anchor(self) -> str:
         return "undated" if self.year == 0 else f"{self.year:04d}-{self.month:02d}"
 
+    @property
+    def path(self) -> str:
+        """The month's own archive page: `archive/2024/06/`, `archive/undated/`."""
+        return (
+            "archive/undated/" if self.year == 0 else f"archive/{self.year:04d}/{self.month:02d}/"
+        )
+
 
 @dataclass(frozen=True, slots=True)
 class Pager:

@@ -30,8 +30,8 @@ def test_a_clean_build_publishes_and_counts(tmp_path):
     assert result.ok and result.published and result.errors == ()
     assert result.output == tmp_path / "public"
     assert result.articles == 3
-    # 3 articles + home + section + publisher + archive + 404
-    assert result.pages_written == 8
+    # 3 articles + home + section + publisher + archive and its one month + 404
+    assert result.pages_written == 9
     # site, section and publisher: Atom + RSS each
     assert result.feeds_written == 6
     assert (tmp_path / "public" / "articles" / "article-2" / "index.html").is_file()

@@ -38,7 +38,7 @@ from sitegen.render.newsroom import (
 from sitegen.render.sitemap import SitemapEntry, robots_txt, sitemap_xml
 from sitegen.render.story_pages import story_units
 from sitegen.render.templates import Theme, iso
-from sitegen.site import Pager, Site, TaxonomyKind, Term, article_path, paginate
+from sitegen.site import Month, Pager, Site, TaxonomyKind, Term, article_path, paginate
 from sitegen.slugs import make_slug
 from sitegen.stories import DetailsCache, Story, home_items
 
@@ -401,8 +401,7 @@ class SiteRenderer:
                 )
             )
             units.append(self.feed_unit(link, term.path, about, term.articles))
-        months = (f"{m.label}\0{'|'.join(self.keys(m.articles))}" for m in site.archive)
-        units.append(Unit("archive", self.page_key("archive", *months), self._archive))
+        units.extend(self.archive_units())
         units.append(Unit("404", self.page_key("404"), self._not_found))
         units.append(Unit("sitemaps", None, self._sitemaps))
         units.append(Unit("assets", None, self._assets))
@@ -422,8 +421,25 @@ class SiteRenderer:
         render = functools.partial(self.feeds, link, page_path, subtitle, articles)
         return Unit(f"feed:{link.atom}", key, render)
 
+    def archive_units(self) -> Iterator[Unit]:
+        """The archive's index of months, and one page per month.
+
+        The index shows each month's size only, so an edit changes it only when it moves an
+        article to another month; a month page depends on the articles it lists.
+        """
+        months = self.site.archive
+        sizes = (f"{m.label}\0{len(m.articles)}" for m in months)
+        yield Unit("archive", self.page_key("archive", *sizes), self._archive)
+        for n, month in enumerate(months):
+            newer = months[n - 1] if n > 0 else None
+            older = months[n + 1] if n + 1 < len(months) else None
+            near = (m.label if m is not None else "" for m in (newer, older))
+            key = self.page_key("archive-month", month.label, *near, *self.keys(month.articles))
+            render = functools.partial(self._archive_month, month, newer, older)
+            yield Unit(f"archive:{month.path}", key, render)
+
     def _archive(self) -> Iterator[Output]:
-        site, settings = self.site, self.settings
+        settings = self.settings
         yield self._page(
             "archive.html",
             PageMeta(
@@ -433,7 +449,27 @@ class SiteRenderer:
                 self.abs_url("archive/"),
                 feeds=(self.site_feed,),
             ),
-            months=tuple((m, tuple(self.views[a.id] for a in m.articles)) for m in site.archive),
+            months=self.site.archive,
+        )
+
+    def _archive_month(
+        self, month: Month, newer: Month | None, older: Month | None
+    ) -> Iterator[Output]:
+        yield self._page(
+            "archive_month.html",
+            PageMeta(
+                f"Archive: {month.label}",
+                f"Every article on {self.settings.title} in {month.label}."
+                if month.year
+                else f"The articles on {self.settings.title} without a date.",
+                month.path,
+                self.abs_url(month.path),
+                feeds=(self.site_feed,),
+            ),
+            month=month,
+            items=tuple(self.views[a.id] for a in month.articles),
+            newer=newer,
+            older=older,
         )
 
     def _not_found(self) -> Iterator[Output]:
@@ -465,6 +501,8 @@ class SiteRenderer:
         newest = max((self.site.moment(d) for d in dates if d is not None), default=None)
         yield SitemapEntry(self.abs_url(""), iso(newest) if newest else None)
         yield SitemapEntry(self.abs_url("archive/"))
+        for month in self.site.archive:
+            yield SitemapEntry(self.abs_url(month.path))
         for term in self.site.terms:
             yield SitemapEntry(self.abs_url(term.path))
         for story in self.site.stories.all:

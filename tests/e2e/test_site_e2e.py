@@ -243,11 +243,25 @@ def test_lists_archive_404_sitemap_robots(public):
     assert last_titles == ["Article number 1", "Article number 3"]  # undated last
     assert not (public / "page" / "4").exists()
     archive = lxml.html.parse(str(public / "archive" / "index.html")).getroot()
-    assert archive.xpath("//section/h2/text()") == ["June 2024", "January 2024", "Undated"]
+    months = archive.xpath('//nav[@class="archive-index"]//a')
+    assert [a.text for a in months] == ["June 2024", "January 2024", "Undated"]
+    assert [a.get("href") for a in months] == [
+        "/archive/2024/06/",
+        "/archive/2024/01/",
+        "/archive/undated/",
+    ]
+    june = lxml.html.parse(str(public / "archive" / "2024" / "06" / "index.html")).getroot()
+    assert june.xpath("//h1/text()") == ["June 2024"]
+    assert SEED_LIKE.title in june.xpath('//ul[@class="archive-list"]//a/text()')
+    assert june.xpath('//a[@rel="next"]/@href') == ["/archive/2024/01/"]
+    assert not june.xpath('//a[@rel="prev"]')
+    undated = lxml.html.parse(str(public / "archive" / "undated" / "index.html")).getroot()
+    assert undated.xpath('//ul[@class="archive-list"]//a/text()') == ["Article number 3"]
     assert (public / "404.html").is_file()
     sitemap = etree.parse(str(public / "sitemap.xml")).getroot()
     locs = sitemap.xpath("//s:loc/text()", namespaces={"s": sitemap.nsmap[None]})
     assert locs[0] == BASE and BASE + "archive/" in locs
+    assert BASE + "archive/2024/06/" in locs and BASE + "archive/undated/" in locs
     assert not [loc for loc in locs if "/articles/" in loc]  # republished pages are noindex
     robots = (public / "robots.txt").read_text(encoding="utf-8")
     assert f"Sitemap: {BASE}sitemap.xml" in robots
