@@ -22,6 +22,7 @@ from urllib.parse import unquote, urlsplit
 
 from sitegen.config import Settings
 from sitegen.render.newsroom import news_sitemap_problems
+from sitegen.render.sitemap import SITEMAP_PATH, URL_LIMIT
 
 ATOM = "{http://www.w3.org/2005/Atom}"
 SITEMAP = "{http://www.sitemaps.org/schemas/sitemap/0.9}"
@@ -290,26 +291,59 @@ class _Checker:
     # Sitemap ---------------------------------------------------------------------------
 
     def check_sitemap(self) -> None:
-        path = self.output / "sitemap.xml"
+        path = self.output / SITEMAP_PATH
         if not path.is_file():
             self.problem(path, "no sitemap.xml")
             return
-        try:
-            root = ET.parse(path).getroot()
-        except ET.ParseError:
-            return  # already reported by check_xml
+        root = self._parsed(path)
+        if root is None:
+            return
         listed: set[str] = set()
-        for loc in root.iter(f"{SITEMAP}loc"):
-            url = (loc.text or "").strip()
-            listed.add(url)
-            if not url.startswith(self.base_url):
-                self.problem(path, f"lists '{url}', which is outside the base URL {self.base_url}")
-                continue
-            self.check_link(path, url)
+        if root.tag == f"{SITEMAP}sitemapindex":
+            for part in self._listed(path, root):
+                part_root = self._parsed(part)
+                if part_root is not None:
+                    listed |= self._sitemap_urls(part, part_root)
+        else:
+            listed = self._sitemap_urls(path, root)
         for url, page in sorted(self.articles.items()):
             if url not in listed:
                 rel = page.relative_to(self.output)
                 self.problem(path, f"does not list the article page {rel} ({url})")
+
+    def _parsed(self, path: Path) -> ET.Element | None:
+        try:
+            return ET.parse(path).getroot()
+        except ET.ParseError:
+            return None  # already reported by check_xml
+        except OSError:
+            return None  # a missing part is reported as a broken link of the index
+
+    def _listed(self, path: Path, root: ET.Element) -> list[Path]:
+        """The sitemap files a sitemap index lists, each checked to be a file of the site."""
+        parts = []
+        for url in self._locs(path, root):
+            target = self.resolve(path, url)
+            if isinstance(target, Path) and target.is_file():
+                parts.append(target)
+        return parts
+
+    def _sitemap_urls(self, path: Path, root: ET.Element) -> set[str]:
+        if len(root) > URL_LIMIT:
+            self.problem(path, f"{len(root)} URLs; a sitemap file holds at most {URL_LIMIT}")
+        return set(self._locs(path, root))
+
+    def _locs(self, path: Path, root: ET.Element) -> list[str]:
+        """The `<loc>` URLs of a sitemap file, each inside the base URL and a page that exists."""
+        urls = []
+        for loc in root.iter(f"{SITEMAP}loc"):
+            url = (loc.text or "").strip()
+            urls.append(url)
+            if not url.startswith(self.base_url):
+                self.problem(path, f"lists '{url}', which is outside the base URL {self.base_url}")
+                continue
+            self.check_link(path, url)
+        return urls
 
     # Whole site ------------------------------------------------------------------------
 

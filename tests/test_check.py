@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import shutil
+import xml.etree.ElementTree as ET
 from pathlib import Path
 
 import pytest
@@ -13,8 +14,10 @@ from sitegen.build import build_site
 from sitegen.check import check_site, find_vnu
 from sitegen.cli import cli
 from sitegen.config import Project, load_settings
+from sitegen.render.sitemap import SITEMAP_NS, SitemapEntry, sitemaps
 
 REPO = Path(__file__).resolve().parent.parent
+SM = f"{{{SITEMAP_NS}}}"
 ARTICLE = "articles/putin-arrives-in-north-korea-on-first-state-visit-for-over-20-years/index.html"
 
 
@@ -139,6 +142,42 @@ def test_article_missing_from_sitemap(site: Path) -> None:
     sitemap.write_text(text, encoding="utf-8")
     output = break_and_check(site)
     assert f"public/sitemap.xml: does not list the article page {ARTICLE}" in output
+
+
+def _split_sitemap(site: Path) -> Path:
+    """The built sitemap rewritten as an index of two parts, as a site over 50,000 URLs has."""
+    public = site / "public"
+    settings = load_settings(site / "sitegen.toml")
+    root = ET.parse(public / "sitemap.xml").getroot()
+    entries = [SitemapEntry(loc.text or "") for loc in root.iter(f"{SM}loc")]
+    files = sitemaps(entries, settings.base_url, limit=len(entries) - 1)
+    assert [path for path, _text in files] == ["sitemap.xml", "sitemap-1.xml", "sitemap-2.xml"]
+    for path, text in files:
+        (public / path).write_text(text, encoding="utf-8")
+    return public
+
+
+def test_a_sitemap_index_and_its_parts_pass(site: Path) -> None:
+    _split_sitemap(site)
+    code, output = run_check(site)
+    assert code == 0, output
+
+
+def test_a_missing_sitemap_part_is_named(site: Path) -> None:
+    public = _split_sitemap(site)
+    part = public / "sitemap-1.xml"
+    part.unlink()
+    output = break_and_check(site)
+    assert "public/sitemap.xml: broken link" in output and "sitemap-1.xml" in output
+    assert "does not list the article page" in output
+
+
+def test_a_sitemap_file_over_the_limit_is_named(
+    site: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr("sitegen.check.URL_LIMIT", 2)
+    output = break_and_check(site)
+    assert "public/sitemap.xml: " in output and "a sitemap file holds at most 2" in output
 
 
 def test_atom_date_without_zone(site: Path) -> None:

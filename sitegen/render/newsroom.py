@@ -15,9 +15,9 @@ from dataclasses import dataclass
 from xml.sax.saxutils import escape
 
 from sitegen.model import Article, Correction, When
+from sitegen.render.sitemap import SITEMAP_NS, sitemap_index
 
 NEWS_NS = "http://www.google.com/schemas/sitemap-news/0.9"
-SITEMAP_NS = "http://www.sitemaps.org/schemas/sitemap/0.9"
 NEWS_SITEMAP = "news-sitemap.xml"
 NEWS_WINDOW = dt.timedelta(days=2)
 NEWS_LIMIT = 1000
@@ -82,13 +82,6 @@ def _urlset(entries: Sequence[NewsEntry], publication: str) -> str:
     return "\n".join(lines) + "\n"
 
 
-def _index(urls: Sequence[str]) -> str:
-    lines = ['<?xml version="1.0" encoding="UTF-8"?>', f'<sitemapindex xmlns="{SITEMAP_NS}">']
-    lines += [f"  <sitemap><loc>{escape(url)}</loc></sitemap>" for url in urls]
-    lines.append("</sitemapindex>")
-    return "\n".join(lines) + "\n"
-
-
 def news_sitemaps(
     entries: Sequence[NewsEntry], publication: str, base_url: str
 ) -> list[tuple[str, str]]:
@@ -97,7 +90,7 @@ def news_sitemaps(
         return [(NEWS_SITEMAP, _urlset(entries, publication))]
     chunks = [entries[i : i + NEWS_LIMIT] for i in range(0, len(entries), NEWS_LIMIT)]
     parts = [(f"news-sitemap-{n}.xml", _urlset(c, publication)) for n, c in enumerate(chunks, 1)]
-    index = _index([base_url + path for path, _ in parts])
+    index = sitemap_index([base_url + path for path, _ in parts])
     return [(NEWS_SITEMAP, index), *parts]
 
 

@@ -35,7 +35,7 @@ from sitegen.render.newsroom import (
     news_sitemaps,
     recent,
 )
-from sitegen.render.sitemap import SitemapEntry, robots_txt, sitemap_xml
+from sitegen.render.sitemap import SITEMAP_PATH, SitemapEntry, robots_txt, sitemaps
 from sitegen.render.story_pages import story_units
 from sitegen.render.templates import Theme, iso
 from sitegen.site import Month, Pager, Site, TaxonomyKind, Term, article_path, paginate
@@ -486,11 +486,12 @@ class SiteRenderer:
         )
 
     def _sitemaps(self) -> Iterator[Output]:
-        yield Output("sitemap.xml", sitemap_xml(self._sitemap()).encode("utf-8"), "other")
+        for path, text in sitemaps(list(self._sitemap()), self.settings.base_url):
+            yield Output(path, text.encode("utf-8"), "other")
         for path, text in news_sitemaps(self._news(), self.settings.title, self.settings.base_url):
             yield Output(path, text.encode("utf-8"), "other")
-        sitemaps = (self.abs_url("sitemap.xml"), self.abs_url(NEWS_SITEMAP))
-        yield Output("robots.txt", robots_txt(*sitemaps).encode("utf-8"), "other")
+        listed = (self.abs_url(SITEMAP_PATH), self.abs_url(NEWS_SITEMAP))
+        yield Output("robots.txt", robots_txt(*listed).encode("utf-8"), "other")
 
     def _assets(self) -> Iterator[Output]:
         for asset in self.theme.assets.values():
