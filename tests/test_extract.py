@@ -155,6 +155,58 @@ def test_nothing_is_invented(extractor: Extractor) -> None:
     assert got.cited_sources == () and got.photos == ()
 
 
+_BODY = (
+    "The council voted on Monday to keep the library open for another year, it said.\n"
+    "The library will stay open on Saturdays as well, the council said after the vote.\n"
+)
+
+
+def test_caption_without_full_stop_and_credit_line_below(extractor: Extractor) -> None:
+    text = (
+        "Council keeps the old library open for now\n"
+        "Readers in the library hall on Monday\n"
+        "Quelle: picture alliance/dpa/Jan Roth\n"
+        "Bild vergrößern\n"
+        "Volunteers sort books in the basement\n"
+        "Eli Nord/AFP/Getty Images\n" + _BODY
+    )
+    got = extractor.extract(text)
+    assert [(p.caption, p.credit) for p in got.photos] == [
+        ("Readers in the library hall on Monday", "picture alliance/dpa/Jan Roth"),
+        ("Volunteers sort books in the basement", "Eli Nord/AFP/Getty Images"),
+    ]
+    assert got.photos[0].credit_parts == ("picture alliance", "dpa", "Jan Roth")
+    assert "vergrößern" not in got.body_text() and len(got.paragraphs) == 2
+
+
+def test_closing_source_line_is_no_photo(extractor: Extractor) -> None:
+    text = (
+        "Council keeps the old library open for now\n" + _BODY + "The mayor welcomed it. "
+        "Critics called the vote rushed. The budget will be reviewed in June.\n"
+        "Quelle: F.A.Z.\n"
+    )
+    assert extractor.extract(text).photos == ()
+
+
+def test_caption_toggle_layout(extractor: Extractor) -> None:
+    text = (
+        "Council keeps the old library open for now\n"
+        "Readers in the library hall on Monday.\n"
+        "Town Archive\n"
+        "hide caption\n"
+        "toggle caption\n"
+        "Town Archive\n"
+        "MILLBROOK, Wis. — The council voted on Monday to keep the library open, it said.\n"
+        "The library will stay open on Saturdays as well, the council said after the vote.\n"
+    )
+    got = extractor.extract(text)
+    assert [(p.caption, p.credit) for p in got.photos] == [
+        ("Readers in the library hall on Monday.", "Town Archive")
+    ]
+    assert got.dateline_place == "MILLBROOK, Wis." and len(got.paragraphs) == 2
+    assert "Town Archive" not in got.body_text() and "caption" not in got.body_text()
+
+
 MORE_STYLES = {
     "aljazeera_like.txt": {
         "sections": ("News", "Climate Crisis"),
