@@ -82,6 +82,7 @@ def test_parts_in_printed_order_and_case(credits: CreditReader) -> None:
         "Commission plans deadlines for power grids | POLITICO",
         "Ministers met the North Atlantic Treaty Organization (NATO)",
         "The talks ended without a deal, officials said. (AFP)",
+        "RIO DE JANEIRO (AP)",
         "Prices rose again — oil and gas led the way, traders said",
         # A closing source line names where the article came from; no photo.
         "Quelle: F.A.Z.",
@@ -117,6 +118,7 @@ def test_people_are_told_from_agencies() -> None:
         ("Foto: Jan Roth", "Jan Roth", False, False),
         ("Jordan Vance/AP", "Jordan Vance/AP", False, True),
         ("Eli Nord/AFP/Getty Images", "Eli Nord/AFP/Getty Images", False, True),
+        ("dpa/Marcus Brandt", "dpa/Marcus Brandt", False, True),
     ],
 )
 def test_credit_on_a_line_of_its_own(
@@ -128,7 +130,8 @@ def test_credit_on_a_line_of_its_own(
 
 
 @pytest.mark.parametrize(
-    "line", ["Millbrook River Alliance", "Parents and/or teachers", "Politik", "Image:"]
+    "line",
+    ["Millbrook River Alliance", "Parents and/or teachers", "Politik", "Image:", "mli/dpa", "1/2"],
 )
 def test_lines_that_are_not_credits_alone(credits: CreditReader, line: str) -> None:
     assert credits.credit_line(line) is None

@@ -114,8 +114,6 @@ class CreditReader:
         self._agency_bracket = re.compile(
             rf"^(?P<caption>.*[^\s.!?…])\s*\((?P<credit>{name}(?:{joint}{name})*)\)$"
         )
-        # A line that is only an unlabelled credit: "Jordan Vance/AP", "Eli Nord/AFP/Getty Images".
-        self._bare = re.compile(rf"^(?P<credit>{name}(?:{joint}{name})+)$")
         # "(AP Photo/Charlie Riedel)": the label inside the credit.
         self._inner_label = re.compile(
             r"^(?P<caption>.*?)\s*\((?P<credit>[^()]*\b(?:photo|foto|photograph)\b[^()]*)\)$",
@@ -215,8 +213,13 @@ class CreditReader:
         """What each layout needs beyond its shape: a caption, an agency, no source line."""
         if pattern is self._agency_bracket:
             # "(PA Wire)" closing a caption, not "(AFP)" closing a paragraph nor "(NATO)" a name.
+            # A dateline's "LONDON (Reuters)" is no caption either: a few words, in capitals.
             parts = self.parts(credit)
-            return any(map(self._names_agency, parts)) and len(caption.split()) <= 40
+            return (
+                any(map(self._names_agency, parts))
+                and 3 <= len(caption.split()) <= 40
+                and not caption.isupper()
+            )
         if pattern is self._separated:
             if not caption:
                 return False
@@ -245,11 +248,20 @@ class CreditReader:
             split = self.split(line)
             if split is not None and not split.caption:
                 return CreditLine(split.credit, False, self._strong(split.credit))
-        elif "/" in line and len(line.split()) <= 14 and self._bare.match(line) is not None:
-            credit = self._clean_credit(line)
-            if self._agency_credit(credit):
-                return CreditLine(credit, source_label=False, strong=True)
+        elif "/" in line and len(line.split()) <= 14 and self._is_bare_credit(line):
+            return CreditLine(self._clean_credit(line), source_label=False, strong=True)
         return None
+
+    def _is_bare_credit(self, line: str) -> bool:
+        """An unlabelled credit alone on its line: "Jordan Vance/AP", "dpa/Marcus Brandt"."""
+        parts = self.parts(line)
+        return (
+            len(parts) >= 2
+            and all(
+                len(p.split()) <= 5 and (p[0].isupper() or self._names_agency(p)) for p in parts
+            )
+            and self._agency_credit(line)
+        )
 
     def _strong(self, credit: str) -> bool:
         return "/" in credit or any(map(self._names_agency, self.parts(credit)))
