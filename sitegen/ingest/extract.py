@@ -29,7 +29,7 @@ from sitegen.ingest.lines import (
     looks_like_name,
     strip_tags,
 )
-from sitegen.ingest.normalise import normalise
+from sitegen.ingest.normalise import normalised_lines
 from sitegen.ingest.publisher import (
     PublisherReader,
     has_copyright_mark,
@@ -551,10 +551,7 @@ class Extractor:
 
     def extract(self, text: str, path: str = "<text>") -> Extraction:
         """Read one decoded article; raise RefusedInput when it is not an article."""
-        text = normalise(text)
-        lines = self._join_credit_lines(
-            join_dateline_lines([line for line in text.split("\n") if line])
-        )
+        lines = self._join_credit_lines(join_dateline_lines(normalised_lines(text)))
         if not lines:
             raise RefusedInput("no text (only whitespace)", path)
         if len(lines) == 1 and len(lines[0]) > 1000:
