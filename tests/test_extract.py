@@ -164,6 +164,7 @@ _BODY = (
 def test_caption_without_full_stop_and_credit_line_below(extractor: Extractor) -> None:
     text = (
         "Council keeps the old library open for now\n"
+        "The mayor says the town cannot do without its readers, and the budget allows it.\n"
         "Readers in the library hall on Monday\n"
         "Quelle: picture alliance/dpa/Jan Roth\n"
         "Bild vergrößern\n"
@@ -177,6 +178,12 @@ def test_caption_without_full_stop_and_credit_line_below(extractor: Extractor) -
     ]
     assert got.photos[0].credit_parts == ("picture alliance", "dpa", "Jan Roth")
     assert "vergrößern" not in got.body_text() and len(got.paragraphs) == 2
+
+
+def test_headline_above_a_credit_line_stays_the_headline(extractor: Extractor) -> None:
+    for credit in ("Foto: dpa/Jan Roth", "Jan Roth/AP"):
+        got = extractor.extract(f"Council keeps the old library open for now\n{credit}\n{_BODY}")
+        assert got.title == "Council keeps the old library open for now"
 
 
 def test_closing_source_line_is_no_photo(extractor: Extractor) -> None:

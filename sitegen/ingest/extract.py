@@ -371,6 +371,7 @@ class Extractor:
         credits = self.credits
         joined: list[str] = []
         repeated: str | None = None  # a credit the image viewer prints again after its toggles
+        seen_prose = False  # before any prose, a line without full stop is the headline
         for line in lines:
             if (viewer := credits.viewer_line(line)) is not None:
                 if viewer == "toggle":
@@ -385,10 +386,12 @@ class Extractor:
                 found is not None
                 and joined
                 and not has_copyright_mark(line)
+                and (seen_prose or ends_sentence(joined[-1]))
                 and self._is_caption_of(joined[-1], found, line)
             ):
                 joined[-1] = credits.join(joined[-1], found.credit)
                 continue
+            seen_prose = seen_prose or (ends_sentence(line) and letter_word_count(line) >= 8)
             joined.append(line)
         return joined
 
