@@ -38,6 +38,13 @@ def test_name_runs_stop_at_possessives() -> None:
         ("Festival organizer Janelle Fitch said about 6,500 people attended.", []),
         ("The visit was only announced by the Kremlin on Monday.", []),
         ("citing Russian news agencies", []),
+        # A full stop after an all-caps name ends the name: the next sentence is not part of it.
+        ("a déclaré le maire à la chaîne BFMTV. Une enquête a été ouverte.", ["BFMTV"]),
+        ("sagte ein Passagier dem NDR. Die Reederei ließ Decken verteilen.", ["NDR"]),
+        ("the minister told AP. The ministry denied it.", ["AP"]),
+        # An abbreviation's dots do not end it.
+        ("The U.S. Navy said so, according to the F.A.Z. newspaper.", ["F.A.Z."]),
+        ("John F. Kennedy told Reuters.", ["Reuters"]),
     ],
 )
 def test_cited_sources(finder: CiteFinder, sentence: str, sources: list[str]) -> None:

@@ -162,7 +162,7 @@ def _runs_in_chunk(
         possessive = len(token) > 2 and bool(_POSSESSIVE.search(token))
         if possessive:
             end = base + word.start() + len(_POSSESSIVE.sub("", token))
-        elif token.endswith(".") and len(token) > 3 and not token.isupper():
+        elif _ends_at_full_stop(token):
             end -= 1
         else:
             continue
@@ -171,6 +171,18 @@ def _runs_in_chunk(
     if start is not None:
         runs.append(NameRun(text[start:end].rstrip(".,"), start, end, False))
     return [run for run in runs if run.text and run.text[0] not in "&"]
+
+
+def _ends_at_full_stop(token: str) -> bool:
+    """Whether a word's full stop ends the sentence, and so the name ("told AFP. The …").
+
+    An abbreviation's dot does not: inner dots ("U.S.", "F.A.Z."), one initial ("John F."),
+    a short title ("Dr.", "St.").
+    """
+    if not token.endswith(".") or "." in token[:-1]:
+        return False
+    word = token[:-1]
+    return len(word) > 2 or (len(word) == 2 and word.isupper())
 
 
 _RUN_CONNECTORS = frozenset({"of", "de", "du", "la", "le", "der", "die", "für", "van", "von", "&"})
@@ -323,7 +335,11 @@ class CiteFinder:
     def _known_name(self, text: str) -> tuple[str, str | None]:
         """The name trimmed as below, and its canonical spelling when it is a known source."""
         name = self._trim(text)
-        return name, self.knowledge.canonical_source(name)
+        canonical = self.knowledge.canonical_source(name)
+        if canonical is None and "." in name:  # "F.A.Z." lost its last dot as the run ended
+            canonical = self.knowledge.canonical_source(name + ".")
+            name = name + "." if canonical else name
+        return name, canonical
 
     def _trim(self, name: str) -> str:
         """Drop a sentence-initial article or descriptor ("The", "State") before a known name."""
