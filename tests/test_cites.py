@@ -45,6 +45,26 @@ def test_name_runs_stop_at_possessives() -> None:
         # An abbreviation's dots do not end it.
         ("The U.S. Navy said so, according to the F.A.Z. newspaper.", ["F.A.Z."]),
         ("John F. Kennedy told Reuters.", ["Reuters"]),
+        # German quote marks and a reporting verb at the end of the clause.
+        (
+            "Zuerst hatte der „Spiegel“ über die Einigung zwischen den Ministerien berichtet.",
+            ["Spiegel"],
+        ),
+        (
+            "Wie die „Süddeutsche Zeitung“ berichtete, hatten beide Seiten verhandelt.",
+            ["Süddeutsche Zeitung"],
+        ),
+        (
+            "Das sei zu teuer, berichtete die ‚Frankfurter Allgemeine Zeitung‘.",
+            ["Frankfurter Allgemeine Zeitung"],
+        ),
+        (
+            "Nach Informationen der Deutschen Presse-Agentur plant das Ministerium mehr.",
+            ["Deutschen Presse-Agentur"],
+        ),
+        # A common noun that spells an outlet, and a verb of another clause, cite nothing.
+        ("Eine Umfrage ergab ein gemischtes Bild, wie die Kammer berichtete.", []),
+        ("Das ZDF kündigte an, seine Nachrichtensendungen am Freitag zu ergänzen.", []),
     ],
 )
 def test_cited_sources(finder: CiteFinder, sentence: str, sources: list[str]) -> None:

@@ -202,6 +202,10 @@ class CiteFinder:
             rf"(?:{after})\b",
             re.IGNORECASE,
         )
+        clause_end = "|".join(re.escape(c) for c in knowledge.cite_clause_end) or "(?!)"
+        self._after_clause_end = re.compile(
+            rf"^[^.,;:!?]{{0,90}}?\s(?:{clause_end})\s*(?:[.,;!?]|$)", re.IGNORECASE
+        )
         self._after_possessive = re.compile(
             rf"^['’]?s?\s*(?:[\w-]+\s+){{0,3}}(?:{after}|report|reports|reporting|article|interview)\b",
             re.IGNORECASE,
@@ -251,7 +255,8 @@ class CiteFinder:
             return True
         if possessive:
             return bool(self._after_possessive.match(after_text))
-        return bool(self._after.match(after_text))
+        after_text = after_text.lstrip(_CLOSING_QUOTES)  # der „Spiegel“ berichtete
+        return bool(self._after.match(after_text) or self._after_clause_end.match(after_text))
 
     @staticmethod
     def _clip_before(paragraph: str, start: int) -> str:
@@ -261,7 +266,7 @@ class CiteFinder:
 
     @staticmethod
     def _clip_after(paragraph: str, end: int) -> str:
-        window = paragraph[end : end + 60]
+        window = paragraph[end : end + 100]
         first = _SENTENCE_END.search(window)
         return window[: first.start() + 1] if first else window
 
@@ -292,16 +297,17 @@ class CiteFinder:
                 if not name:
                     continue
                 known = aliases.get(name) or canonical
+                start = _trimmed_start(run, name)
                 if known is None and (
-                    (" " not in name and _opens_sentence(paragraph, run.start))
-                    or not self._is_outlet(name, paragraph, run.start)
+                    (" " not in name and _opens_sentence(paragraph, start))
+                    or not self._is_outlet(name, paragraph, start)
                 ):
                     continue  # a capitalised first word, or a name that is not an outlet
                 if needs_evidence:
                     if not self._may_name_an_outlet(paragraph):
                         break
                     needs_evidence = False
-                before = self._clip_before(paragraph, run.start)
+                before = self._clip_before(paragraph, start)
                 after = self._clip_after(paragraph, run.end)
                 if not self._cited(before, after, run.possessive):
                     continue
@@ -354,7 +360,8 @@ class CiteFinder:
 _EVIDENCE_TOKEN = re.compile(r"[\w-]+")
 _EVIDENCE_TOKENS = Tokens(r"[\w-]")
 _WORD_OR_STOP = re.compile(r"[\w’'-]+|[,;:()\"“”«»]")
-_EDGE_PUNCTUATION = '"“”«»()'
+_EDGE_PUNCTUATION = '"“”„«»‹›‚()'
+_CLOSING_QUOTES = '"“”«»‹›‘'
 
 
 def _words(text: str) -> list[str]:
@@ -395,8 +402,16 @@ def _ends_with(words: list[str], index: dict[str, list[tuple[str, ...]]], gap: i
     return False
 
 
+def _trimmed_start(run: NameRun, name: str) -> int:
+    """Where the trimmed name starts in the paragraph ("Nach Informationen der [dpa]")."""
+    if name == run.text:
+        return run.start
+    offset = run.text.rfind(name.removesuffix("."))
+    return run.start + offset if offset >= 0 else run.start
+
+
 def _opens_sentence(paragraph: str, start: int) -> bool:
-    before = paragraph[max(0, start - 3) : start].rstrip(" \"“”«»'‘’(")
+    before = paragraph[max(0, start - 3) : start].rstrip(" \"“”„«»‹›'‘’(")
     return not before or before[-1] in ".!?:"
 
 

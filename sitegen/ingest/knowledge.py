@@ -68,6 +68,8 @@ class Knowledge:
     language_words: dict[str, frozenset[str]]
     # Cue words of source lines ("Avec AFP", "With files from …"), by kind (see source_lines).
     source_lines: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    # Reporting verbs that close the clause after the name ("der „Spiegel“ … berichtet").
+    cite_clause_end: tuple[str, ...] = ()
 
     def canonical_source(self, name: str) -> str | None:
         """The canonical name of a known agency or outlet spelling, or None."""
@@ -165,6 +167,7 @@ def build_knowledge(data: dict[str, dict[str, Any]]) -> Knowledge:
         place_particles=frozenset(p.casefold() for p in structure["place_particles"]),
         language_words={k: frozenset(v) for k, v in lang["languages"].items()},
         source_lines={k: _lower(v) for k, v in cites.get("source_lines", {}).items()},
+        cite_clause_end=_lower(cites.get("clause_end", [])),
     )
 
 
