@@ -62,6 +62,10 @@ def test_name_runs_stop_at_possessives() -> None:
             "Nach Informationen der Deutschen Presse-Agentur plant das Ministerium mehr.",
             ["Deutschen Presse-Agentur"],
         ),
+        # A known outlet and its region or edition; a weekday after the name is no part of it.
+        ("Interrogé par France Bleu Provence, le recteur a assuré.", ["France Bleu Provence"]),
+        ("according to the BBC World Service, it was late.", ["BBC World Service"]),
+        ("the mayor told CNN Sunday.", ["CNN"]),
         # A common noun that spells an outlet, and a verb of another clause, cite nothing.
         ("Eine Umfrage ergab ein gemischtes Bild, wie die Kammer berichtete.", []),
         ("Das ZDF kündigte an, seine Nachrichtensendungen am Freitag zu ergänzen.", []),

@@ -342,19 +342,46 @@ class CiteFinder:
         """The name trimmed as below, and its canonical spelling when it is a known source."""
         name = self._trim(text)
         canonical = self.knowledge.canonical_source(name)
+        if canonical is None and (regional := self._regional_edition(name.split())):
+            return regional, regional  # a regional edition: a source of its own
         if canonical is None and "." in name:  # "F.A.Z." lost its last dot as the run ended
             canonical = self.knowledge.canonical_source(name + ".")
             name = name + "." if canonical else name
         return name, canonical
 
     def _trim(self, name: str) -> str:
-        """Drop a sentence-initial article or descriptor ("The", "State") before a known name."""
+        """Drop a sentence-initial article or descriptor ("The", "State") before a known name,
+        and a weekday or month after it ("told CNN Sunday")."""
         words = name.split()
+        while len(words) > 1 and self._is_date_word(words[-1]):
+            words.pop()
+        name = " ".join(words)
         for i in range(len(words)):
             candidate = " ".join(words[i:])
             if self.knowledge.canonical_source(candidate):
                 return candidate
         return name
+
+    def _regional_edition(self, words: list[str]) -> str | None:
+        """A known outlet and one or two words of its region or edition: "France Bleu Provence".
+
+        A weekday or month after the name is the date of the citation ("told CNN Sunday").
+        """
+        knowledge = self.knowledge
+        for i in range(len(words) - 1):
+            for extra in (1, 2):
+                outlet, region = words[i : len(words) - extra], words[len(words) - extra :]
+                if (
+                    outlet
+                    and knowledge.canonical_source(" ".join(outlet))
+                    and all(w[:1].isupper() and not self._is_date_word(w) for w in region)
+                ):
+                    return " ".join(words[i:])
+        return None
+
+    def _is_date_word(self, word: str) -> bool:
+        word = word.casefold().strip(".,")
+        return word in self.knowledge.weekdays or word in self.knowledge.months
 
 
 _EVIDENCE_TOKEN = re.compile(r"[\w-]+")
