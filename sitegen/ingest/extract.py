@@ -617,7 +617,7 @@ class Extractor:
             fingerprint=fingerprint,
             published_in=page.publisher_hint,
         )
-        exclude = {publisher} if publisher else set()
+        exclude = self.publishers.identities(publisher)
         agencies = tuple(
             name
             for name in [*_AGENCY_SEPARATOR.split(agency or ""), *page.credited]

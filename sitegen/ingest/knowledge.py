@@ -26,6 +26,7 @@ class Outlet:
     name: str
     patterns: tuple[re.Pattern[str], ...]
     owners: tuple[str, ...]
+    agency: str | None = None  # the agency the outlet is (apnews.com is AP): never its own source
 
 
 @dataclass(frozen=True, slots=True)
@@ -122,6 +123,7 @@ def build_knowledge(data: dict[str, dict[str, Any]]) -> Knowledge:
             name=entry["name"],
             patterns=_compile(entry.get("patterns", []), "outlets.toml"),
             owners=tuple(entry.get("owners", [])),
+            agency=entry.get("agency"),
         )
         for entry in data["outlets"].get("outlet", [])
     )
