@@ -69,6 +69,10 @@ def test_name_runs_stop_at_possessives() -> None:
         # A common noun that spells an outlet, and a verb of another clause, cite nothing.
         ("Eine Umfrage ergab ein gemischtes Bild, wie die Kammer berichtete.", []),
         ("Das ZDF kündigte an, seine Nachrichtensendungen am Freitag zu ergänzen.", []),
+        # An outlet that announces its own news is the subject of the story, not a source.
+        ("The BBC announced on Wednesday that it would cut 500 jobs.", []),
+        ("The National Post announced last week that it would close its Ottawa bureau.", []),
+        ("A BBC spokesperson said no final decisions had been taken.", []),
     ],
 )
 def test_cited_sources(finder: CiteFinder, sentence: str, sources: list[str]) -> None:
