@@ -73,6 +73,9 @@ def test_name_runs_stop_at_possessives() -> None:
         ("The BBC announced on Wednesday that it would cut 500 jobs.", []),
         ("The National Post announced last week that it would close its Ottawa bureau.", []),
         ("A BBC spokesperson said no final decisions had been taken.", []),
+        # An article and a media noun, capitalised as German nouns are, name no outlet.
+        ("Die Zeitung hat berichtet, dass der Minister zurücktritt.", []),
+        ("Der Sender berichtete am Montag.", []),
     ],
 )
 def test_cited_sources(finder: CiteFinder, sentence: str, sources: list[str]) -> None:

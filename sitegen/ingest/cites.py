@@ -216,6 +216,12 @@ class CiteFinder:
         self._runs = AsciiFast(_run_pattern(self._lowercase_names))
         # A paragraph without any of these words can name no outlet: skip it cheaply.
         function_words = frozenset().union(*knowledge.language_words.values())
+        self._function_words = function_words
+        self._generic_words = frozenset(
+            word
+            for phrase in (*knowledge.media_nouns, *knowledge.outlet_words)
+            for word in phrase.split()
+        )
         self._evidence_words = frozenset(
             word.casefold().strip(_EDGE_PUNCTUATION + ".,;:’'")
             for phrase in (
@@ -240,6 +246,8 @@ class CiteFinder:
         """A news outlet by its name's words, or by the media noun right before it."""
         words = name.casefold().split()
         knowledge = self.knowledge
+        if self._generic_noun(words):
+            return False
         if len(words) > 1 and (
             words[-1] in knowledge.outlet_words or words[0] in _RUN_PREFIX_WORDS
         ):
@@ -248,6 +256,15 @@ class CiteFinder:
             return True
         # "the state news agency Baltica": the last words before the name (a short window).
         return _ends_with(_words(paragraph[max(0, start - 40) : start]), self._nouns, gap=0)
+
+    def _generic_noun(self, words: list[str]) -> bool:
+        """ "Die Zeitung", "Der Sender": an article and a media noun, capitalised as German
+        nouns are, name no outlet."""
+        return (
+            len(words) > 1
+            and words[0] in self._function_words
+            and all(w in self._generic_words for w in words[1:])
+        )
 
     def _cited(self, before_text: str, after_text: str, possessive: bool) -> bool:
         # "according to [the nature magazine] X": up to five words between the cue and the name.
