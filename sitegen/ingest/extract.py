@@ -36,7 +36,7 @@ from sitegen.ingest.publisher import (
     names_outlet,
     same_name,
 )
-from sitegen.ingest.source_lines import SourceLine, SourceLineReader
+from sitegen.ingest.source_lines import MAX_SOURCE_LINE, SourceLine, SourceLineReader
 from sitegen.model import Photo
 
 BlockKind = Literal["paragraph", "subheading", "list"]
@@ -475,7 +475,7 @@ class Extractor:
             if self.rules.is_related_opener(line):
                 nxt = lines[i + 1] if i + 1 < page.body_end else ""
                 i += 2 if nxt and letter_word_count(nxt) < 20 else 1
-            elif (source := self._closing_source_line(page, i)) is not None:
+            elif len(line) <= MAX_SOURCE_LINE and (source := self._closing_source_line(page, i)):
                 page.credited.extend(source.agencies)
                 i += 1
             elif self.rules.is_boilerplate(line) or self.rules.is_footer_marker(line):
@@ -603,7 +603,7 @@ class Extractor:
         for line in lines[footer_at:]:
             if "/" in line and has_copyright_mark(line):  # "© SZ/dpa/kast": agencies credited
                 page.credited.extend(self._agencies_in(line.replace("©", " ")))
-            elif (source := self.source_lines.read(line)) is not None:
+            elif len(line) <= MAX_SOURCE_LINE and (source := self.source_lines.read(line)):
                 page.credited.extend(source.agencies)
             for found in self._date_lines(line):
                 if found.kind == "published" and self.dates._published.match(line):

@@ -9,6 +9,7 @@ language are data (`[citations.source_lines]` in language.toml).
 
 from __future__ import annotations
 
+import functools
 import re
 from typing import NamedTuple
 
@@ -37,20 +38,33 @@ class SourceLineReader:
         self._labels = _prefix_pattern(knowledge.source_labels, r"\s*:\s*")
         self._openers = _prefix_pattern(words.get("openers", ()), r"\s+")
         self._contributor_openers = _prefix_pattern(words.get("contributor_openers", ()), r"\s+")
-        closers = "|".join(re.escape(c) for c in words.get("contributor_closers", ()))
+        closers = "|".join(re.escape(c) for c in words.get("contributor_closers", ())) or "(?!)"
         self._closers = re.compile(rf"^(?P<names>.+?)\s+(?:{closers})$", re.IGNORECASE)
-        joiners = "|".join(re.escape(j) for j in words.get("outlet_joiners", ()))
+        joiners = "|".join(re.escape(j) for j in words.get("outlet_joiners", ())) or "(?!)"
         self._outlet_with = re.compile(
             rf"^(?P<outlet>.{{2,40}}?)\s+(?:{joiners})\s+(?P<names>.+)$", re.IGNORECASE
         )
         self._photo_agencies = knowledge.photo_agencies
+        # Cheap tests that rule most lines out before any pattern runs.
+        self._first_words = frozenset(
+            phrase.split()[0]
+            for phrase in (
+                *knowledge.source_labels,
+                *words.get("openers", ()),
+                *words.get("contributor_openers", ()),
+            )
+        )
+        self._last_words = frozenset(c.split()[-1] for c in words.get("contributor_closers", ()))
+        self._joined = re.compile(rf"\s(?:{joiners})\s", re.IGNORECASE)
+        # Short lines recur (menus, footers, source lines of one desk): read each once.
+        self.read = functools.lru_cache(maxsize=4096)(self.read)
 
     def read(self, line: str) -> SourceLine | None:
         """The agencies a source line credits, or None when the line is not a source line."""
         if len(line) > MAX_SOURCE_LINE or line.count(" ") > 16:
             return None
         text = line.strip().removesuffix(".").strip()
-        if not text:
+        if not text or not self._may_be_source_line(text):
             return None
         return (
             self._labelled(text)
@@ -59,6 +73,17 @@ class SourceLineReader:
             or self._bracketed(text)
             or self._slashed(text)
             or self._outlet_with_agencies(text)
+        )
+
+    def _may_be_source_line(self, text: str) -> bool:
+        if "/" in text or "(" in text or ":" in text:
+            return True
+        folded = text.casefold()
+        words = folded.split()
+        return (
+            words[0] in self._first_words
+            or words[-1] in self._last_words
+            or self._joined.search(text) is not None
         )
 
     # --- the kinds of source line ------------------------------------------------------------
