@@ -86,3 +86,8 @@ def test_printable_apart_from_is_printable_without_the_allowed(text: str, allowe
 
     expected = all(c.isprintable() or c in allowed for c in text)
     assert printable_apart_from(text, allowed) == expected
+
+
+def test_invisible_operators_are_removed():
+    # U+2063 is the importer's internal caption/credit joint: raw text must never carry one.
+    assert normalise("Caption\u2063 Photo: AFP\u2061\u2062\u2064") == "Caption Photo: AFP"

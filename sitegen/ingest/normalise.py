@@ -18,10 +18,12 @@ _ANSI = re.compile(r"\x1b\[[0-?]*[ -/]*[@-~]|\x1b\][^\x07\x1b]*(?:\x07|\x1b\\)?|
 
 
 # Controls except tab and LF (CR is made LF first); DEL; C1 (NEL U+0085 included); zero-width
-# space, word joiner, BOM, soft hyphen, Mongolian vowel separator; bidi embeddings, overrides and
-# isolates. LRM/RLM, ZERO WIDTH JOINER (U+200D) and variation selectors (U+FE0F) stay.
+# space, word joiner and the invisible operators (U+2061-U+2064: the importer uses U+2063 as an
+# internal joint, so the text must never bring one), BOM, soft hyphen, Mongolian vowel separator;
+# bidi embeddings, overrides and isolates. LRM/RLM, ZERO WIDTH JOINER (U+200D) and variation
+# selectors (U+FE0F) stay.
 _REMOVED = re.compile(
-    "[\x00-\x08\x0b-\x1f\x7f-\x9f\u200b\u2060\ufeff\u00ad\u180e\u202a-\u202e\u2066-\u2069]"
+    "[\x00-\x08\x0b-\x1f\x7f-\x9f\u200b\u2060-\u2064\ufeff\u00ad\u180e\u202a-\u202e\u2066-\u2069]"
 )
 # Tabs, non-breaking and other wide spaces become plain spaces.
 _SPACES = re.compile("[\t\u00a0\u1680\u2000-\u200a\u202f\u205f\u3000]")
