@@ -254,3 +254,59 @@ def test_more_outlet_styles(extractor: Extractor, name: str) -> None:
         if isinstance(value, dt.datetime):
             value = value.date()
         assert value == want, field
+
+
+_BODY = "The council voted on Monday to keep the library open for another year, it said.\n"
+
+
+@pytest.mark.parametrize(
+    ("header", "want"),
+    [
+        ("Sign in\nPolitik\nDeutschland\n", ("Politik", "Deutschland")),
+        ("Advertisement\nNews\nUK\nHome News\n", ("News", "UK", "Home News")),
+        ("Subscribe\nBerlin\nVerkehr\nStreit um den Radweg:\n", ("Berlin", "Verkehr")),
+        ("Menu\nEconomy / Tech\nSports\nAdvertisement\nFrance\n", ("France",)),
+        ("Home\nPolitik\nPanorama\nSport\nWissen\nPanorama\n", ("Panorama",)),
+        ("Search\nHome > World > Europe\n", ("World", "Europe")),
+        ("Startseite › Politik › Ausland\n", ("Politik", "Ausland")),
+        ("Se connecter\nAccueil / International\n", ("International",)),
+    ],
+)
+def test_breadcrumb_above_the_headline(extractor: Extractor, header: str, want: tuple) -> None:
+    text = header + "Council votes to keep the old library open\n" + _BODY
+    assert extractor.extract(text).sections == want
+
+
+@pytest.mark.parametrize(
+    "header",
+    [
+        "Sign in\nNews\nWeather\nSports\nCommunity\n",  # a menu: four labels, none repeated
+        "Related topics\nSign in\n",
+        "Log in\nMore\n",
+    ],
+)
+def test_menus_and_buttons_are_no_sections(extractor: Extractor, header: str) -> None:
+    text = header + "Council votes to keep the old library open\n" + _BODY
+    assert extractor.extract(text).sections == ()
+
+
+def test_a_kicker_over_the_headline_is_no_title(extractor: Extractor) -> None:
+    text = (
+        "Panorama\nNach Sturmflut an der Ostsee\n"
+        "Fähre strandet vor Fehmarn – Passagiere stundenlang an Bord\n"
+        "05.03.2025, 14:22 Uhr\n"
+        "Eine Ostseefähre mit 327 Passagieren an Bord ist vor der Insel Fehmarn auf Grund gelaufen.\n"
+    )
+    got = extractor.extract(text)
+    assert got.title == "Fähre strandet vor Fehmarn – Passagiere stundenlang an Bord"
+    assert got.sections == ("Panorama",)
+
+
+def test_a_standfirst_without_full_stop_is_no_headline(extractor: Extractor) -> None:
+    text = (
+        "Council agrees payout after wall collapse\n"
+        "Three families whose homes were damaged will also be offered new housing\n"
+        "Megan Ashworth\n"
+        "Wednesday 12 March 2025 16:47 GMT\n" + _BODY
+    )
+    assert extractor.extract(text).title == "Council agrees payout after wall collapse"

@@ -34,7 +34,6 @@ from sitegen.ingest.publisher import (
     PublisherReader,
     has_copyright_mark,
     names_outlet,
-    same_name,
 )
 from sitegen.model import Photo
 
@@ -42,6 +41,10 @@ BlockKind = Literal["paragraph", "subheading", "list"]
 
 MAX_TITLE_CHARS = 300
 _HEADER_SCAN = 80
+_BREADCRUMB_LOOKBACK = 2  # lines above the headline (past boilerplate) that may be its breadcrumb
+_MAX_SECTION_RUN = 3  # labels one per line; a longer run is the site menu
+_MAX_KICKER_WORDS = 8
+_MAX_HEADLINE_WORDS = 20
 _BBC_SOURCE = re.compile(r"^(?:image|media) source,\s*(?P<credit>.+)$", re.IGNORECASE)
 _BBC_CAPTION = re.compile(r"^(?:image|media) caption,\s*(?P<caption>.+)$", re.IGNORECASE)
 _BBC_PHOTO_LINE = re.compile(r"^(?:image|media) (?:source|caption),\s*.+$", re.IGNORECASE)
@@ -198,7 +201,7 @@ class Extractor:
                 continue
             count = letter_word_count(line)
             if count >= 4 and _sentence_count(line) <= 1:
-                return i
+                return i + 1 if self._is_kicker_above(lines, i, masthead) else i
             if count >= 2 and self._opens_article(lines, i + 1):
                 return i
         for i, line in enumerate(lines[:_HEADER_SCAN]):
@@ -219,24 +222,72 @@ class Extractor:
         return False
 
     def _sections(self, lines: list[str], title_index: int, masthead: str | None) -> list[str]:
+        """The breadcrumb right above the headline: one line with separators, or a short run of
+        labels printed one per line ("Politik" / "Deutschland"), under an ad, login link or
+        masthead. A kicker between breadcrumb and headline is skipped; a site menu is no section.
+        """
         header = lines[:title_index]
-        for line in reversed(header):
+        if header and self._is_kicker_line(header[-1]):
+            header = header[:-1]
+        for line in self._last_meaningful(header, _BREADCRUMB_LOOKBACK):
             crumbs = self.rules.breadcrumb(line)
             if crumbs and not self._is_source_name(line):
                 return [_label_case(c) for c in crumbs]
-        if not header:
-            return []
-        label = header[-1]
-        if not self._is_label(label, masthead):
-            return []
-        run = 0
+        run: list[str] = []
         for line in reversed(header):
-            if masthead is not None and same_name(line, masthead):
-                continue
-            if self.rules.is_boilerplate(line) or not self._is_label(line, masthead):
+            if not self._is_label(line, masthead):
                 break
-            run += 1
-        return [_label_case(label)] if run <= 2 else []
+            run.append(line)
+        if 1 <= len(run) <= _MAX_SECTION_RUN:
+            if len(run) > 1 and len(run) == len(header):
+                run.pop()  # nothing above the labels: the first line is the page's masthead
+            return [_label_case(label) for label in reversed(run)]
+        if not run:
+            return []
+        # A longer run is the site menu; the label under it that repeats a menu item is the
+        # section of this page (n-tv: "… Panorama Technik Wissen Auto Mediathek" / "Panorama").
+        nearest = run[0].casefold()
+        if any(line.casefold() == nearest for line in run[1:]):
+            return [_label_case(run[0])]
+        return []
+
+    def _last_meaningful(self, lines: list[str], count: int) -> list[str]:
+        """The last `count` lines that are not boilerplate, nearest first."""
+        found: list[str] = []
+        for line in reversed(lines):
+            if len(found) == count:
+                break
+            if not self.rules.is_boilerplate(line):
+                found.append(line)
+        return found
+
+    def _is_kicker_line(self, line: str) -> bool:
+        """A short headline-like line above the headline ("Streit um das Mainufer:")."""
+        count = letter_word_count(line)
+        if len(line.split(maxsplit=3)) <= 3 and not line.endswith(":"):
+            return False  # a label
+        return (
+            2 <= count <= _MAX_KICKER_WORDS
+            and (line.endswith(":") or not ends_sentence(line))
+            and not self.rules.is_boilerplate(line)
+            and self.rules.breadcrumb(line) is None
+        )
+
+    def _is_kicker_above(self, lines: list[str], i: int, masthead: str | None) -> bool:
+        """Whether line i is a kicker over the headline on line i+1, which the meta or the
+        standfirst follows: "Nach Sturmflut an der Ostsee" / "Fähre strandet vor Fehmarn – …".
+        """
+        if i + 1 >= len(lines) or not self._is_kicker_line(lines[i]):
+            return False
+        headline = lines[i + 1]
+        words = letter_word_count(headline)
+        return (
+            letter_word_count(lines[i]) + 2 <= words <= _MAX_HEADLINE_WORDS
+            and not headline.endswith(".")
+            and _sentence_count(headline) <= 1
+            and not self._is_header_noise(headline, masthead)
+            and self._opens_article(lines, i + 2)
+        )
 
     def _is_label(self, line: str, masthead: str | None) -> bool:
         return (
@@ -245,7 +296,7 @@ class Extractor:
             and not ends_sentence(line)
             and not self.rules.is_boilerplate(line)
             and not self._date_lines(line)
-            and not (masthead is not None and same_name(line, masthead))
+            and not (masthead is not None and names_outlet(line, masthead))
             and line.casefold() not in self.knowledge.home_labels
         )
 
