@@ -140,7 +140,7 @@ class Extractor:
     def __init__(self, knowledge: Knowledge):
         self.knowledge = knowledge
         self.rules = LineRules.build(knowledge)
-        self.dates = DateReader(knowledge)
+        self.dates = DateReader(knowledge, self.rules.is_boilerplate)
         self.credits = CreditReader(knowledge)
         self.cites = CiteFinder(knowledge)
         self.datelines = DatelineReader(knowledge, self.dates)
