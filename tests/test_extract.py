@@ -310,3 +310,47 @@ def test_a_standfirst_without_full_stop_is_no_headline(extractor: Extractor) -> 
         "Wednesday 12 March 2025 16:47 GMT\n" + _BODY
     )
     assert extractor.extract(text).title == "Council agrees payout after wall collapse"
+
+
+_STORY = (
+    "Ferry fares on routes to the islands will be frozen until at least 2027, ministers said.\n"
+    "The freeze applies to all routes and will cost an estimated nine million pounds a year.\n"
+)
+
+
+@pytest.mark.parametrize(
+    ("meta", "authors"),
+    [
+        ("Ashna Kapoor\nNews reporter @AshnaKapoorSky\n", ("Ashna Kapoor",)),
+        ("Ross Lydall\nTransport Editor @RossLydall\n", ("Ross Lydall",)),
+        ("Von Anna Schmidt und Jan Meyer\n", ("Anna Schmidt", "Jan Meyer")),
+        ("Ein Kommentar von Markus Feldmann\n", ("Markus Feldmann",)),
+        ("Par Jean Dupont et Marie Martin\n", ("Jean Dupont", "Marie Martin")),
+    ],
+)
+def test_bylines_under_the_headline(extractor: Extractor, meta: str, authors: tuple) -> None:
+    text = "Island ferry fares to be frozen for two more years\n" + meta + _STORY
+    got = extractor.extract(text)
+    assert got.authors == authors
+    assert "@" not in got.body_text() and len(got.paragraphs) == 2
+
+
+@pytest.mark.parametrize(
+    "bio",
+    [
+        "Kapoor covers transport and infrastructure for Sky News.",
+        "Kapoor is the channel's transport reporter and has covered aviation since 2019.",
+        "Ashna Kapoor reports on transport from London.",
+    ],
+)
+def test_a_closing_author_bio_is_dropped(extractor: Extractor, bio: str) -> None:
+    text = "Island ferry fares to be frozen for two more years\nBy Ashna Kapoor\n" + _STORY + bio
+    assert len(extractor.extract(text).paragraphs) == 2
+
+
+def test_a_closing_paragraph_about_a_namesake_stays(extractor: Extractor) -> None:
+    closing = "Kapoor said the airline would pay compensation to every stranded passenger."
+    text = (
+        "Island ferry fares to be frozen for two more years\nBy Ashna Kapoor\n" + _STORY + closing
+    )
+    assert extractor.extract(text).paragraphs[-1] == closing

@@ -53,6 +53,7 @@ _QUOTES = "\"“”„«»‘’'"
 _DIGIT = re.compile(r"\d")
 _GLUED_WORDS = re.compile(r"[a-zà-ÿ]{2,}[A-ZÀ-Þ][a-zà-ÿ]")
 _SENTENCE_END = re.compile(r"[.!?](?:\s+[A-ZÀ-Þ\"“]|$)")
+_TRAILING_HANDLE = re.compile(r"\s+@\w{2,}$")
 _AGENCY_SEPARATOR = re.compile(r"\s*[/,]\s*")  # "(AFP/AP)", "(dpa, AFP)"
 
 
@@ -364,6 +365,7 @@ class Extractor:
             elif (
                 rules.is_boilerplate(line)
                 or line.startswith("@")
+                or ((seen_byline or bool(page.authors)) and self._is_role_line(line))
                 or self._is_source_name(line.partition(",")[0])
                 or (masthead and names_outlet(line, masthead))
             ):
@@ -385,9 +387,17 @@ class Extractor:
             i += 1
         page.body_start = i
 
+    def _is_role_line(self, line: str) -> bool:
+        """'News reporter @AshnaKapoorSky', 'Politikredakteur': a job under the author's name."""
+        words = _without_handle(line).split(maxsplit=4)
+        return 1 <= len(words) <= 4 and (
+            words[-1].casefold() in self.knowledge.job_nouns
+            or " ".join(words).casefold() in self.knowledge.job_titles
+        )
+
     def _job_byline(self, line: str) -> str | None:
         """'Helena Horton Environment reporter' → 'Helena Horton': a name, then a job."""
-        words = line.split(maxsplit=7)  # eight parts: more than seven words
+        words = _without_handle(line).split(maxsplit=7)  # eight parts: more than seven words
         if not 3 <= len(words) <= 7 or words[-1].casefold() not in self.knowledge.job_nouns:
             return None
         name = " ".join(words[:2])
@@ -440,6 +450,7 @@ class Extractor:
             line.startswith("@")
             or self._is_source_name(first)
             or self._job_byline(line)
+            or self._is_role_line(line)
             or _BBC_SOURCE.match(line)
             or self._date_lines(line)
             or self._photo(line)
@@ -626,7 +637,9 @@ class Extractor:
         self._walk_meta(page, copyright_name)
         footer_at = self._footer_start(lines, page.body_start)
         page.body_end = footer_at
-        blocks = _without_author_bio(self._body(page), page.authors)
+        blocks = _without_author_bio(
+            self._body(page), page.authors, self.knowledge.author_bio_verbs
+        )
         if not any(b.kind == "paragraph" for b in blocks):
             if page.standfirst:  # a lone paragraph after the headline is the body, not a dek
                 blocks = [BodyBlock("paragraph", page.standfirst)]
@@ -675,16 +688,35 @@ class Extractor:
         )
 
 
-def _without_author_bio(blocks: list[BodyBlock], authors: list[str]) -> list[BodyBlock]:
-    """Drop a closing 'Jane Doe reports on Spain from Madrid.': the author's bio, not the story."""
+def _without_author_bio(
+    blocks: list[BodyBlock], authors: list[str], bio_verbs: tuple[str, ...]
+) -> list[BodyBlock]:
+    """Drop a closing 'Jane Doe reports on Spain from Madrid.' or 'Doe covers Spain for AP.':
+    the author's bio, not the story."""
     while (
         len(blocks) > 1
         and blocks[-1].kind == "paragraph"
         and letter_word_count(blocks[-1].text) <= 30
-        and any(blocks[-1].text.startswith(f"{name} ") for name in authors)
+        and any(_is_author_bio(blocks[-1].text, name, bio_verbs) for name in authors)
     ):
         blocks = blocks[:-1]
     return blocks
+
+
+def _is_author_bio(text: str, author: str, bio_verbs: tuple[str, ...]) -> bool:
+    """The full name, or the surname and a verb of a beat ("Silveira covers …")."""
+    if text.startswith(f"{author} "):
+        return True
+    surname = author.split()[-1] if author.split() else ""
+    if len(surname) < 2 or not text.startswith(f"{surname} "):
+        return False
+    rest = text[len(surname) + 1 :].casefold()
+    return any(rest.startswith(f"{verb} ") for verb in bio_verbs)
+
+
+def _without_handle(line: str) -> str:
+    """'News reporter @AshnaKapoorSky' → 'News reporter'."""
+    return _TRAILING_HANDLE.sub("", line) if "@" in line else line
 
 
 def _sentence_count(line: str) -> int:

@@ -49,6 +49,7 @@ class Knowledge:
     byline_prefixes: tuple[str, ...]
     byline_conjunctions: tuple[str, ...]
     job_titles: frozenset[str]
+    author_bio_verbs: tuple[str, ...]
     credit_labels: tuple[str, ...]
     credit_trailing: tuple[str, ...]
     credit_separators: tuple[str, ...]
@@ -145,6 +146,7 @@ def build_knowledge(data: dict[str, dict[str, Any]]) -> Knowledge:
         byline_prefixes=_lower(bylines["prefixes"]),
         byline_conjunctions=_lower(bylines["conjunctions"]),
         job_titles=frozenset(t.casefold() for t in bylines["titles"]),
+        author_bio_verbs=_lower(bylines.get("bio_verbs", [])),
         credit_labels=_lower(credits["labels"]),
         credit_trailing=_lower(credits["trailing"]),
         credit_separators=tuple(credits["separators"]),
