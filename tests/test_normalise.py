@@ -1,5 +1,8 @@
 from __future__ import annotations
 
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
 from sitegen.ingest.normalise import fingerprint_text, normalise
 
 
@@ -57,3 +60,29 @@ def test_printable_apart_from() -> None:
     assert printable_apart_from("a\tb\r\n", "\t\r\n")
     assert not printable_apart_from("a\u00a0b", "\n")
     assert normalise("plain line\nsecond  line ") == "plain line\nsecond line"
+
+
+_TEXT = st.text(
+    st.one_of(
+        st.characters(),  # surrogates too: printable_apart_from takes any str
+        st.sampled_from(" \n\t\r\x1b\u00a0\u200b\u2028\u3000e\u0301ß"),
+    ),
+    max_size=80,
+)
+
+
+@given(_TEXT)
+@settings(max_examples=500, deadline=None)
+def test_normalised_lines_are_the_non_blank_lines_of_normalise(text: str) -> None:
+    from sitegen.ingest.normalise import normalised_lines
+
+    assert normalised_lines(text) == [line for line in normalise(text).split("\n") if line]
+
+
+@given(_TEXT, st.sampled_from(["\n", "\t\n\r\x1b", "", "\n\u00a0"]))
+@settings(max_examples=500, deadline=None)
+def test_printable_apart_from_is_printable_without_the_allowed(text: str, allowed: str) -> None:
+    from sitegen.ingest.normalise import printable_apart_from
+
+    expected = all(c.isprintable() or c in allowed for c in text)
+    assert printable_apart_from(text, allowed) == expected

@@ -126,17 +126,22 @@ def _runs_in(
     text: str, matches: Iterable[re.Match[str]], lowercase_names: frozenset[str]
 ) -> list[NameRun]:
     """The name runs of the run pattern's matches in the text (see `name_runs`)."""
-    runs: list[NameRun] = []
+    return list(map(NameRun._make, _run_parts(text, matches, lowercase_names)))
+
+
+def _run_parts(
+    text: str, matches: Iterable[re.Match[str]], lowercase_names: frozenset[str]
+) -> Iterator[tuple[str, int, int, bool]]:
+    """(text, start, end, possessive) of each name run, made lazily and as plain tuples."""
     for match in matches:
         base, end = match.span()
         chunk = text[base:end]
         if chunk.isascii() and "'" not in chunk and "." not in chunk:
             # ASCII capitals are real capitals: the run is one name as matched (and, opening
             # with a letter, never "&").
-            runs.append(NameRun(chunk, base, end, False))
+            yield chunk, base, end, False
         else:
-            runs.extend(_runs_in_chunk(text, base, chunk, lowercase_names))
-    return runs
+            yield from _runs_in_chunk(text, base, chunk, lowercase_names)
 
 
 def _runs_in_chunk(
@@ -275,23 +280,14 @@ class CiteFinder:
         for paragraph in paragraphs:
             # A paragraph without evidence words names no new outlet; asked when a name needs it.
             needs_evidence = not aliases
-            for run in self._name_runs(paragraph):
-                name, canonical = self._known_name(run.text)
-                if not name:
-                    continue
-                known = aliases.get(name) or canonical
-                if known is None and (
-                    (" " not in name and _opens_sentence(paragraph, run.start))
-                    or not self._is_outlet(name, paragraph, run.start)
-                ):
-                    continue  # a capitalised first word, or a name that is not an outlet
+            for start, end, possessive, name, known in self._outlet_runs(paragraph, aliases):
                 if needs_evidence:
                     if not self._may_name_an_outlet(paragraph):
                         break
                     needs_evidence = False
-                before = self._clip_before(paragraph, run.start)
-                after = self._clip_after(paragraph, run.end)
-                if not self._cited(before, after, run.possessive):
+                before = self._clip_before(paragraph, start)
+                after = self._clip_after(paragraph, end)
+                if not self._cited(before, after, possessive):
                     continue
                 abbreviation = self._abbreviation.match(after)
                 canonical = known or name
@@ -300,18 +296,37 @@ class CiteFinder:
                 cite(name, canonical)
         return list(printed.values())
 
-    def _name_runs(self, paragraph: str) -> list[NameRun]:
-        """`name_runs` of the paragraph, found the fastest way that finds the same runs."""
+    def _outlet_runs(
+        self, paragraph: str, aliases: dict[str, str]
+    ) -> Iterator[tuple[int, int, bool, str, str | None]]:
+        """The name runs that are known sources or look like outlets: (start, end, possessive,
+        name, canonical name when known).
+
+        Made lazily, as `find` reads them: the aliases it adds on the way count for the runs
+        after, and a paragraph it gives up on is not scanned further.
+        """
+        runs = _run_parts(paragraph, self._run_matches(paragraph), self._lowercase_names)
+        for text, start, end, possessive in runs:
+            name, canonical = self._known_name(text)
+            if not name:
+                continue
+            known = aliases.get(name) or canonical
+            if known is None and (
+                (" " not in name and _opens_sentence(paragraph, start))
+                or not self._is_outlet(name, paragraph, start)
+            ):
+                continue  # a capitalised first word, or a name that is not an outlet
+            yield start, end, possessive, name, known
+
+    def _run_matches(self, paragraph: str) -> Iterator[re.Match[str]]:
+        """The run pattern's matches in the paragraph, found the fastest way that finds them all."""
         for name in self._lowercase_names:
             if name in paragraph:
-                matches = self._runs.for_text(paragraph).finditer(paragraph)
-                break
-        else:  # no lowercase name printed: every run opens with a capital
-            if paragraph.isascii():
-                matches = _capitalised_matches(paragraph, _CAPITALISED_RUNS.ascii_text)
-            else:
-                matches = _DEFAULT_RUNS.finditer(paragraph)
-        return _runs_in(paragraph, matches, self._lowercase_names)
+                return self._runs.for_text(paragraph).finditer(paragraph)
+        # No lowercase name printed: every run opens with a capital.
+        if paragraph.isascii():
+            return _capitalised_matches(paragraph, _CAPITALISED_RUNS.ascii_text)
+        return _DEFAULT_RUNS.finditer(paragraph)
 
     def _may_name_an_outlet(self, paragraph: str) -> bool:
         folded = paragraph.casefold()

@@ -29,7 +29,7 @@ from sitegen.ingest.lines import (
     looks_like_name,
     strip_tags,
 )
-from sitegen.ingest.normalise import normalise
+from sitegen.ingest.normalise import normalised_lines
 from sitegen.ingest.publisher import (
     PublisherReader,
     has_copyright_mark,
@@ -148,9 +148,10 @@ class Extractor:
         self.publishers = PublisherReader(knowledge, self.credits)
         labels = "|".join(re.escape(label) for label in knowledge.source_labels)
         self._source_line = re.compile(rf"^(?:{labels})\s*:\s*(?P<names>.+)$", re.IGNORECASE)
-        # Each line is judged by several phases; judge it once.
-        self._date_lines = functools.lru_cache(maxsize=4096)(self._date_lines)
-        self._photo = functools.lru_cache(maxsize=4096)(self._photo)
+        # Each line is judged by several phases; judge it once. Answers told by a length or a
+        # character test are not cached: looking them up would cost more than telling them.
+        self._date_line_of = functools.lru_cache(maxsize=4096)(self.dates.date_line)
+        self._captioned_photo = functools.lru_cache(maxsize=4096)(self._captioned_photo)
         self._is_header_noise = functools.lru_cache(maxsize=4096)(self._is_header_noise)
         self._agencies_in = functools.lru_cache(maxsize=4096)(self._agencies_in)
         self._languages_of_word: dict[str, list[str]] = {}
@@ -163,15 +164,19 @@ class Extractor:
     def _date_lines(self, line: str) -> list[DateLine]:
         if len(line) > 120 or not _DIGIT.search(line):
             return []
-        return self.dates.date_line(line)
+        return self._date_line_of(line)
 
     def _is_source_name(self, line: str) -> bool:
         return self.publishers.masthead_name(line) is not None
 
     def _photo(self, line: str) -> Photo | None:
-        split = self.credits.split(line)
-        if split is None:
+        if self.credits.split(line) is None:  # most lines: a cached answer
             return None
+        return self._captioned_photo(line)
+
+    def _captioned_photo(self, line: str) -> Photo:
+        split = self.credits.split(line)
+        assert split is not None
         return Photo(split.caption, split.credit, self.credits.parts(split.credit))
 
     def _is_header_noise(self, line: str, masthead: str | None) -> bool:
@@ -613,10 +618,7 @@ class Extractor:
 
     def extract(self, text: str, path: str = "<text>") -> Extraction:
         """Read one decoded article; raise RefusedInput when it is not an article."""
-        text = normalise(text)
-        lines = self._join_credit_lines(
-            join_dateline_lines([line for line in text.split("\n") if line])
-        )
+        lines = self._join_credit_lines(join_dateline_lines(normalised_lines(text)))
         if not lines:
             raise RefusedInput("no text (only whitespace)", path)
         if len(lines) == 1 and len(lines[0]) > 1000:

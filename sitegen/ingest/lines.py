@@ -251,8 +251,9 @@ class LineRules:
     crumb_marks: tuple[str, ...]  # every separator match holds one of these
 
     def __post_init__(self) -> None:
-        # Each line is judged by several phases of the extractor; judge it once.
-        for name in ("is_boilerplate", "is_footer_marker", "byline_names", "breadcrumb"):
+        # Each line is judged by several phases of the extractor; judge it once (the answers a
+        # length tells are not cached: looking them up would cost more).
+        for name in ("_short_line_is_boilerplate", "_names_footer", "byline_names", "breadcrumb"):
             cached = functools.lru_cache(maxsize=4096)(getattr(self, name))
             object.__setattr__(self, name, cached)
         for name, texts in (
@@ -281,6 +282,11 @@ class LineRules:
 
     def is_boilerplate(self, line: str) -> bool:
         """Interface text: button labels, counts, read times, share rows, promos."""
+        if len(line) > 160 and len(line.rstrip(" :")) > self._longest_boilerplate_line:
+            return is_glued_ui(line)  # too long to be listed or to be tried with the patterns
+        return self._short_line_is_boilerplate(line)
+
+    def _short_line_is_boilerplate(self, line: str) -> bool:
         # Casefolding never shortens a text (nor the listed lines below): a longer line is
         # none of them, and is not folded.
         if len(line.rstrip(" :")) <= self._longest_boilerplate_line:
@@ -303,7 +309,10 @@ class LineRules:
 
     def is_footer_marker(self, line: str) -> bool:
         """Copyright lines, legal links, "More from …": what follows is page footer."""
-        return len(line) <= 250 and self.footer(line)
+        return len(line) <= 250 and self._names_footer(line)
+
+    def _names_footer(self, line: str) -> bool:
+        return self.footer(line)
 
     def published_in(self, line: str) -> bool:
         return len(line.rstrip(" :")) <= self._longest_published_in and (
