@@ -283,7 +283,9 @@ class LineRules:
     def is_boilerplate(self, line: str) -> bool:
         """Interface text: button labels, counts, read times, share rows, promos."""
         if len(line) > 160 and len(line.rstrip(" :")) > self._longest_boilerplate_line:
-            return is_glued_ui(line)  # too long to be listed or to be tried with the patterns
+            # Too long to be listed or to be tried with every pattern: a consent notice or a
+            # promo is known by how it opens.
+            return self.boilerplate.match_opening(line) is not None or is_glued_ui(line)
         return self._short_line_is_boilerplate(line)
 
     def _short_line_is_boilerplate(self, line: str) -> bool:
@@ -298,7 +300,7 @@ class LineRules:
             if self.boilerplate(line):
                 return True
         elif self.boilerplate.match_opening(line):
-            return True  # a consent notice or a promo: long, but known by how it opens
+            return True
         return is_glued_ui(line)
 
     def is_related_opener(self, line: str) -> bool:
