@@ -354,3 +354,52 @@ def test_a_closing_paragraph_about_a_namesake_stays(extractor: Extractor) -> Non
         "Island ferry fares to be frozen for two more years\nBy Ashna Kapoor\n" + _STORY + closing
     )
     assert extractor.extract(text).paragraphs[-1] == closing
+
+
+def test_an_appeal_above_a_subscribe_button_is_a_promo(extractor: Extractor) -> None:
+    text = (
+        "Brest : la deuxième ligne de tramway ouvrira en septembre 2026\n"
+        "Les Brestois devront patienter un an de plus pour la deuxième ligne de tramway.\n"
+        "Les travaux de voirie, eux, sont presque achevés depuis le mois de janvier.\n"
+        "Ouest-France se mobilise pour vous informer. Soutenez une information locale.\n"
+        "Je m’abonne\n"
+    )
+    got = extractor.extract(text)
+    assert "Soutenez" not in got.body_text() and len(got.paragraphs) == 2
+
+
+def test_a_short_paragraph_without_a_button_stays(extractor: Extractor) -> None:
+    text = (
+        "Brest : la deuxième ligne de tramway ouvrira en septembre 2026\n"
+        "Les Brestois devront patienter un an de plus pour la deuxième ligne de tramway.\n"
+        "Les commerçants demandent des compensations.\n"
+        "Lire aussi\n"
+    )
+    assert len(extractor.extract(text).paragraphs) == 2
+
+
+def test_a_video_title_after_its_duration_is_no_subheading(extractor: Extractor) -> None:
+    text = (
+        "Hundreds of flights cancelled as air traffic control fault hits UK airports\n"
+        "More than 600 flights were cancelled across the UK on Tuesday after a fault.\n"
+        "0:47\n"
+        "Passengers describe being stuck on the tarmac for hours\n"
+        "Gatwick said 212 departures had been cancelled, while Manchester reported 150.\n"
+    )
+    got = extractor.extract(text)
+    assert "Passengers describe" not in got.body_text() and len(got.paragraphs) == 2
+
+
+def test_a_standfirst_above_the_outlet_as_byline(extractor: Extractor) -> None:
+    text = (
+        "Ouest-France\n"
+        "Brest : la deuxième ligne de tramway ouvrira finalement en septembre 2026\n"
+        "Prévue pour la rentrée 2025, la mise en service de la ligne B est repoussée d’un an.\n"
+        "Ouest-France avec AFP\n"
+        "Publié le 05/03/2025 à 18h31\n"
+        "Les Brestois devront patienter un an de plus. La deuxième ligne ne sera pas prête.\n"
+        "© Ouest-France\n"
+    )
+    got = extractor.extract(text)
+    assert got.standfirst.startswith("Prévue pour la rentrée 2025")
+    assert got.date == dt.date(2025, 3, 5) and len(got.paragraphs) == 1

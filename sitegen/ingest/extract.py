@@ -53,6 +53,8 @@ _QUOTES = "\"“”„«»‘’'"
 _DIGIT = re.compile(r"\d")
 _GLUED_WORDS = re.compile(r"[a-zà-ÿ]{2,}[A-ZÀ-Þ][a-zà-ÿ]")
 _SENTENCE_END = re.compile(r"[.!?](?:\s+[A-ZÀ-Þ\"“]|$)")
+_PLAYER_TIME = re.compile(r"\d{1,2}:\d{2}(?::\d{2})?")  # a video's duration: "0:47"
+_MAX_APPEAL_WORDS = 30
 _TRAILING_HANDLE = re.compile(r"\s+@\w{2,}$")
 _AGENCY_SEPARATOR = re.compile(r"\s*[/,]\s*")  # "(AFP/AP)", "(dpa, AFP)"
 
@@ -312,7 +314,7 @@ class Extractor:
                 return line
         return None
 
-    def _standfirst_fits(self, page: _Page, i: int) -> bool:
+    def _standfirst_fits(self, page: _Page, i: int, masthead: str | None) -> bool:
         line = page.lines[i]
         count = letter_word_count(line)
         if count < 6 or count > 90 or list_item(line) or self.datelines.read(line)[0]:
@@ -331,6 +333,7 @@ class Extractor:
             or _BBC_SOURCE.match(nxt)
             or self.datelines.read(nxt)[0]
             or looks_like_name(nxt)
+            or self._is_outlet_byline(nxt, masthead)
         ):
             return True
         # A dek printed again as the opening of the body.
@@ -375,7 +378,11 @@ class Extractor:
                 or (masthead and names_outlet(line, masthead))
             ):
                 pass
-            elif page.standfirst is None and not seen_photo and self._standfirst_fits(page, i):
+            elif (
+                page.standfirst is None
+                and not seen_photo
+                and self._standfirst_fits(page, i, masthead)
+            ):
                 page.standfirst = line
             elif (
                 not page.authors
@@ -398,6 +405,17 @@ class Extractor:
         return 1 <= len(words) <= 4 and (
             words[-1].casefold() in self.knowledge.job_nouns
             or " ".join(words).casefold() in self.knowledge.job_titles
+        )
+
+    @staticmethod
+    def _is_outlet_byline(line: str, masthead: str | None) -> bool:
+        """'Ouest-France avec AFP', 'The Herald': the outlet as the byline, a short line."""
+        return (
+            masthead is not None
+            and not line.endswith(":")
+            and "/" not in line  # "Dana Whitcombe/NPR": a photo credit
+            and letter_word_count(line) <= 4
+            and names_outlet(line, masthead)
         )
 
     def _job_byline(self, line: str) -> str | None:
@@ -543,6 +561,8 @@ class Extractor:
             elif self._date_lines(line):
                 page.dates.extend((d, "byline") for d in self._date_lines(line))
                 i += 1
+            elif self._is_appeal(lines, i, page.body_end):
+                i += 1
             elif (
                 ends_sentence(line)
                 and letter_word_count(line) >= 2
@@ -557,6 +577,7 @@ class Extractor:
                     and (is_prose(nxt) or list_item(nxt))
                     and letter_word_count(line) <= 14
                     and not line.startswith("@")
+                    and not (i > 0 and _PLAYER_TIME.fullmatch(lines[i - 1]))  # a video's title
                 ):
                     blocks.append(BodyBlock("subheading", line))
                 i += 1
@@ -564,6 +585,15 @@ class Extractor:
         while blocks and blocks[-1].kind == "subheading":
             blocks.pop()
         return self._drop_repeats(blocks, page.standfirst)
+
+    def _is_appeal(self, lines: list[str], i: int, end: int) -> bool:
+        """A short paragraph right above a subscribe button is its appeal: "Soutenez une
+        information locale de qualité." / "Je m'abonne"."""
+        return (
+            i + 1 < end
+            and letter_word_count(lines[i]) <= _MAX_APPEAL_WORDS
+            and lines[i + 1].casefold().strip() in self.knowledge.subscribe_buttons
+        )
 
     @staticmethod
     def _drop_repeats(blocks: list[BodyBlock], standfirst: str | None) -> list[BodyBlock]:

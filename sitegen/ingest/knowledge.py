@@ -38,6 +38,7 @@ class Knowledge:
     boilerplate_lines: frozenset[str]
     boilerplate_patterns: tuple[re.Pattern[str], ...]
     related_openers: frozenset[str]
+    subscribe_buttons: frozenset[str]
     footer_markers: tuple[re.Pattern[str], ...]
     months: dict[str, int]
     published_labels: tuple[str, ...]
@@ -136,6 +137,7 @@ def build_knowledge(data: dict[str, dict[str, Any]]) -> Knowledge:
         boilerplate_patterns=_compile(boiler.get("patterns", []), "boilerplate.toml"),
         related_openers=frozenset(line.casefold() for line in boiler.get("related_openers", [])),
         footer_markers=_compile(boiler.get("footer_markers", []), "boilerplate.toml"),
+        subscribe_buttons=frozenset(b.casefold() for b in boiler.get("subscribe_buttons", [])),
         months={k.casefold(): int(v) for k, v in lang["months"].items()},
         published_labels=_lower(dates["published_labels"]),
         updated_labels=_lower(dates["updated_labels"]),
