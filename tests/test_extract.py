@@ -403,3 +403,21 @@ def test_a_standfirst_above_the_outlet_as_byline(extractor: Extractor) -> None:
     got = extractor.extract(text)
     assert got.standfirst.startswith("Prévue pour la rentrée 2025")
     assert got.date == dt.date(2025, 3, 5) and len(got.paragraphs) == 1
+
+
+def test_an_unread_caption_between_standfirst_and_byline_stays_meta(extractor: Extractor) -> None:
+    text = (
+        "Brussels wants to fast-track cross-border power lines, leaked draft shows\n"
+        "The European Commission will propose binding deadlines for permits on grid projects.\n"
+        "Commissioner Mira Halvorsen is expected to present the plan next week ~ Someone\n"
+        "March 6, 2025 4:02 pm CET\n"
+        "By Karl Bergström and Zoé Marchetti\n"
+        "BRUSSELS — The European Commission wants to force national governments to approve "
+        "cross-border power lines within two years.\n"
+        "The plan, due to be unveiled next Wednesday, would set a hard deadline for permits.\n"
+    )
+    got = extractor.extract(text)
+    assert got.standfirst.startswith("The European Commission will propose")
+    assert got.authors == ("Karl Bergström", "Zoé Marchetti")
+    assert got.date.date() == dt.date(2025, 3, 6) and len(got.paragraphs) == 2
+    assert got.dateline_place == "BRUSSELS"

@@ -55,6 +55,7 @@ _GLUED_WORDS = re.compile(r"[a-zà-ÿ]{2,}[A-ZÀ-Þ][a-zà-ÿ]")
 _SENTENCE_END = re.compile(r"[.!?](?:\s+[A-ZÀ-Þ\"“]|$)")
 _PLAYER_TIME = re.compile(r"\d{1,2}:\d{2}(?::\d{2})?")  # a video's duration: "0:47"
 _MAX_APPEAL_WORDS = 30
+_MAX_CAPTION_WORDS = 40
 _TRAILING_HANDLE = re.compile(r"\s+@\w{2,}$")
 _AGENCY_SEPARATOR = re.compile(r"\s*[/,]\s*")  # "(AFP/AP)", "(dpa, AFP)"
 
@@ -334,6 +335,7 @@ class Extractor:
             or self.datelines.read(nxt)[0]
             or looks_like_name(nxt)
             or self._is_outlet_byline(nxt, masthead)
+            or self._is_unread_meta(page.lines, i + 1)
         ):
             return True
         # A dek printed again as the opening of the body.
@@ -394,10 +396,19 @@ class Extractor:
                 page.authors.append(line)
             elif len(line.split(maxsplit=3)) <= 3 and not ends_sentence(line):
                 pass  # a label such as "Analysis" or "English edition"
+            elif self._is_unread_meta(lines, i):
+                pass  # a caption whose credit was not read, between the headline and the byline
             else:
                 break
             i += 1
         page.body_start = i
+
+    def _is_unread_meta(self, lines: list[str], i: int) -> bool:
+        """A caption-long line followed by a date or byline line: still the meta block."""
+        if i + 1 >= len(lines) or letter_word_count(lines[i]) > _MAX_CAPTION_WORDS:
+            return False
+        nxt = lines[i + 1]
+        return bool(self._date_lines(nxt)) or self.rules.byline_names(nxt) is not None
 
     def _is_role_line(self, line: str) -> bool:
         """'News reporter @AshnaKapoorSky', 'Politikredakteur': a job under the author's name."""
