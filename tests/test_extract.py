@@ -270,6 +270,9 @@ _BODY = "The council voted on Monday to keep the library open for another year, 
         ("Search\nHome > World > Europe\n", ("World", "Europe")),
         ("Startseite › Politik › Ausland\n", ("Politik", "Ausland")),
         ("Se connecter\nAccueil / International\n", ("International",)),
+        ("Anmelden\nAusland\nWaffenruhe im Sudan\n", ("Ausland",)),  # a short kicker
+        ("Search\nNature and Environment\n", ("Nature and Environment",)),
+        ("Se connecter\nFaits divers\n", ("Faits divers",)),
     ],
 )
 def test_breadcrumb_above_the_headline(extractor: Extractor, header: str, want: tuple) -> None:

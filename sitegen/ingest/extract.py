@@ -273,8 +273,12 @@ class Extractor:
     def _is_kicker_line(self, line: str) -> bool:
         """A short headline-like line above the headline ("Streit um das Mainufer:")."""
         count = letter_word_count(line)
-        if len(line.split(maxsplit=3)) <= 3 and not line.endswith(":"):
-            return False  # a label
+        words = line.split(maxsplit=3)
+        if len(words) <= 3 and not line.endswith(":"):
+            # A label, unless a preposition or article makes it a phrase: "Waffenruhe im Sudan".
+            kicker_words = self.knowledge.kicker_words
+            if not any(w.casefold() in kicker_words for w in words[1:-1]):
+                return False
         return (
             2 <= count <= _MAX_KICKER_WORDS
             and (line.endswith(":") or not ends_sentence(line))

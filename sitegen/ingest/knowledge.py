@@ -64,6 +64,7 @@ class Knowledge:
     job_nouns: frozenset[str]
     breadcrumb_separators: tuple[str, ...]
     home_labels: frozenset[str]
+    kicker_words: frozenset[str]
     published_in: frozenset[str]
     self_descriptions: tuple[re.Pattern[str], ...]
     place_particles: frozenset[str]
@@ -162,6 +163,7 @@ def build_knowledge(data: dict[str, dict[str, Any]]) -> Knowledge:
         job_nouns=frozenset(w.casefold() for w in cites["job_nouns"]),
         breadcrumb_separators=tuple(structure["breadcrumb_separators"]),
         home_labels=frozenset(h.casefold() for h in structure["home_labels"]),
+        kicker_words=frozenset(w.casefold() for w in structure.get("kicker_words", [])),
         published_in=frozenset(p.casefold() for p in structure["published_in"]),
         self_descriptions=_compile(structure["self_descriptions"], "language.toml"),
         place_particles=frozenset(p.casefold() for p in structure["place_particles"]),
