@@ -424,3 +424,24 @@ def test_an_unread_caption_between_standfirst_and_byline_stays_meta(extractor: E
     assert got.authors == ("Karl Bergström", "Zoé Marchetti")
     assert got.date.date() == dt.date(2025, 3, 6) and len(got.paragraphs) == 2
     assert got.dateline_place == "BRUSSELS"
+
+
+def test_a_caption_with_a_copyright_credit_is_no_standfirst(extractor: Extractor) -> None:
+    text = (
+        "Hundreds evacuated after fire breaks out on ferry near Piraeus\n"
+        "By Euronews with AP, AFP\n"
+        "Firefighting boats spray water on the burning ferry off the port of Piraeus, Thursday, "
+        "6 March 2025 - Copyright AP Photo/P. Giannakouris\n"
+        "More than 280 passengers and crew were evacuated from a ferry near the Greek port.\n"
+        "The ferry, which was sailing to the island of Aegina, turned back shortly after leaving.\n"
+    )
+    got = extractor.extract(text)
+    assert got.standfirst is None and len(got.paragraphs) == 2
+    assert "Firefighting" not in got.body_text()
+
+
+def test_a_paragraph_about_copyright_is_story(extractor: Extractor) -> None:
+    first = "The Copyright Office said on Monday that it would review the case of the photographs."
+    text = "Photographer wins first round in battle over images\n" + first + "\n" + _STORY
+    got = extractor.extract(text)
+    assert got.blocks[0].text == first or got.standfirst == first

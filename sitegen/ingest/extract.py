@@ -56,6 +56,7 @@ _SENTENCE_END = re.compile(r"[.!?](?:\s+[A-ZÀ-Þ\"“]|$)")
 _PLAYER_TIME = re.compile(r"\d{1,2}:\d{2}(?::\d{2})?")  # a video's duration: "0:47"
 _MAX_APPEAL_WORDS = 30
 _MAX_CAPTION_WORDS = 40
+_COPYRIGHT_CREDIT = re.compile(r"(?:©|\bcopyright\b)\s*[^!?©]{1,60}(?<![.!?])$", re.IGNORECASE)
 _TRAILING_HANDLE = re.compile(r"\s+@\w{2,}$")
 _AGENCY_SEPARATOR = re.compile(r"\s*[/,]\s*")  # "(AFP/AP)", "(dpa, AFP)"
 
@@ -324,6 +325,8 @@ class Extractor:
         count = letter_word_count(line)
         if count < 6 or count > 90 or list_item(line) or self.datelines.read(line)[0]:
             return False
+        if _ends_with_copyright_credit(line):
+            return False  # "… - Copyright AP Photo/Name": a caption with its credit
         if self.rules.is_footer_marker(line):
             return False
         nxt = self._next_meaningful(page.lines, i + 1, len(page.lines))
@@ -400,8 +403,8 @@ class Extractor:
                 page.authors.append(line)
             elif len(line.split(maxsplit=3)) <= 3 and not ends_sentence(line):
                 pass  # a label such as "Analysis" or "English edition"
-            elif self._is_unread_meta(lines, i):
-                pass  # a caption whose credit was not read, between the headline and the byline
+            elif self._is_unread_meta(lines, i) or self._is_unread_credit(line):
+                pass  # a caption whose credit was not read, between the headline and the body
             else:
                 break
             i += 1
@@ -413,6 +416,12 @@ class Extractor:
             return False
         nxt = lines[i + 1]
         return bool(self._date_lines(nxt)) or self.rules.byline_names(nxt) is not None
+
+    @staticmethod
+    def _is_unread_credit(line: str) -> bool:
+        """'… Piraeus, 6 March 2025 - Copyright AP Photo/Name': a caption-long line with a
+        copyright mark under the headline is a photo, never the story's first paragraph."""
+        return _ends_with_copyright_credit(line) and letter_word_count(line) <= _MAX_CAPTION_WORDS
 
     def _is_role_line(self, line: str) -> bool:
         """'News reporter @AshnaKapoorSky', 'Politikredakteur': a job under the author's name."""
@@ -759,6 +768,12 @@ def _is_author_bio(text: str, author: str, bio_verbs: tuple[str, ...]) -> bool:
         return False
     rest = text[len(surname) + 1 :].casefold()
     return any(rest.startswith(f"{verb} ") for verb in bio_verbs)
+
+
+def _ends_with_copyright_credit(line: str) -> bool:
+    """'… - Copyright AP Photo/Name', '… © Name, AFP': a credit closes the line (no sentence
+    after the mark, unlike 'The Copyright Office said it would appeal.')."""
+    return has_copyright_mark(line) and _COPYRIGHT_CREDIT.search(line) is not None
 
 
 def _without_handle(line: str) -> str:
