@@ -55,6 +55,7 @@ _GLUED_WORDS = re.compile(r"[a-zà-ÿ]{2,}[A-ZÀ-Þ][a-zà-ÿ]")
 _SENTENCE_END = re.compile(r"[.!?](?:\s+[A-ZÀ-Þ\"“]|$)")
 _PLAYER_TIME = re.compile(r"\d{1,2}:\d{2}(?::\d{2})?")  # a video's duration: "0:47"
 _MAX_APPEAL_WORDS = 30
+_MAX_BUTTON_CHARS = 40
 _MAX_CAPTION_WORDS = 40
 _COPYRIGHT_CREDIT = re.compile(r"(?:©|\bcopyright\b)\s*[^!?©]{1,60}(?<![.!?])$", re.IGNORECASE)
 _TRAILING_HANDLE = re.compile(r"\s+@\w{2,}$")
@@ -615,6 +616,7 @@ class Extractor:
         information locale de qualité." / "Je m'abonne"."""
         return (
             i + 1 < end
+            and len(lines[i + 1]) <= _MAX_BUTTON_CHARS
             and letter_word_count(lines[i]) <= _MAX_APPEAL_WORDS
             and lines[i + 1].casefold().strip() in self.knowledge.subscribe_buttons
         )
