@@ -38,6 +38,44 @@ def test_name_runs_stop_at_possessives() -> None:
         ("Festival organizer Janelle Fitch said about 6,500 people attended.", []),
         ("The visit was only announced by the Kremlin on Monday.", []),
         ("citing Russian news agencies", []),
+        # A full stop after an all-caps name ends the name: the next sentence is not part of it.
+        ("a déclaré le maire à la chaîne BFMTV. Une enquête a été ouverte.", ["BFMTV"]),
+        ("sagte ein Passagier dem NDR. Die Reederei ließ Decken verteilen.", ["NDR"]),
+        ("the minister told AP. The ministry denied it.", ["AP"]),
+        # An abbreviation's dots do not end it.
+        ("The U.S. Navy said so, according to the F.A.Z. newspaper.", ["F.A.Z."]),
+        ("John F. Kennedy told Reuters.", ["Reuters"]),
+        # German quote marks and a reporting verb at the end of the clause.
+        (
+            "Zuerst hatte der „Spiegel“ über die Einigung zwischen den Ministerien berichtet.",
+            ["Spiegel"],
+        ),
+        (
+            "Wie die „Süddeutsche Zeitung“ berichtete, hatten beide Seiten verhandelt.",
+            ["Süddeutsche Zeitung"],
+        ),
+        (
+            "Das sei zu teuer, berichtete die ‚Frankfurter Allgemeine Zeitung‘.",
+            ["Frankfurter Allgemeine Zeitung"],
+        ),
+        (
+            "Nach Informationen der Deutschen Presse-Agentur plant das Ministerium mehr.",
+            ["Deutschen Presse-Agentur"],
+        ),
+        # A known outlet and its region or edition; a weekday after the name is no part of it.
+        ("Interrogé par France Bleu Provence, le recteur a assuré.", ["France Bleu Provence"]),
+        ("according to the BBC World Service, it was late.", ["BBC World Service"]),
+        ("the mayor told CNN Sunday.", ["CNN"]),
+        # A common noun that spells an outlet, and a verb of another clause, cite nothing.
+        ("Eine Umfrage ergab ein gemischtes Bild, wie die Kammer berichtete.", []),
+        ("Das ZDF kündigte an, seine Nachrichtensendungen am Freitag zu ergänzen.", []),
+        # An outlet that announces its own news is the subject of the story, not a source.
+        ("The BBC announced on Wednesday that it would cut 500 jobs.", []),
+        ("The National Post announced last week that it would close its Ottawa bureau.", []),
+        ("A BBC spokesperson said no final decisions had been taken.", []),
+        # An article and a media noun, capitalised as German nouns are, name no outlet.
+        ("Die Zeitung hat berichtet, dass der Minister zurücktritt.", []),
+        ("Der Sender berichtete am Montag.", []),
     ],
 )
 def test_cited_sources(finder: CiteFinder, sentence: str, sources: list[str]) -> None:

@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import pytest
 
+from sitegen.ingest import Extractor
 from sitegen.ingest.credits import CreditReader
 from sitegen.ingest.knowledge import load_knowledge
 from sitegen.ingest.publisher import PublisherReader
@@ -52,3 +53,24 @@ def test_fingerprint_and_masthead_from_data(reader: PublisherReader) -> None:
 def test_a_photo_credit_is_not_the_site_copyright(reader: PublisherReader) -> None:
     lines = ["Ein Stromzähler in einem Mehrfamilienhaus in Berlin © Jens Kalaene/dpa"]
     assert reader.site_copyright(lines) is None
+
+
+def test_identities_name_the_agency_an_outlet_is(reader: PublisherReader) -> None:
+    """On the agency's own site (apnews.com is 'AP News') the agency is not a cited source."""
+    assert reader.identities("AP News") == {"AP News", "AP"}
+    assert "Die Welt" in reader.identities("WELT")  # its canonical spelling, too
+    assert reader.identities("The Guardian") == {"The Guardian"}
+    assert reader.identities(None) == set()
+
+
+def test_ap_dateline_on_ap_news_is_not_a_source(extractor: Extractor) -> None:
+    text = (
+        "Wildfire forces hundreds to flee villages in central Portugal\n"
+        "The Associated Press is an independent global news organization dedicated to reporting.\n"
+        "LISBON, Portugal (AP) — A wildfire forced hundreds of people from their homes on Sunday, "
+        "officials said, as strong winds fanned the flames across the hills.\n"
+        "The fire had burned about 3,000 hectares by nightfall, the news agency Lusa reported.\n"
+    )
+    extraction = extractor.extract(text)
+    assert extraction.publisher == "AP News"
+    assert extraction.cited_sources == ("Lusa",)

@@ -167,7 +167,7 @@ def _runs_in_chunk(
         possessive = len(token) > 2 and bool(_POSSESSIVE.search(token))
         if possessive:
             end = base + word.start() + len(_POSSESSIVE.sub("", token))
-        elif token.endswith(".") and len(token) > 3 and not token.isupper():
+        elif _ends_at_full_stop(token):
             end -= 1
         else:
             continue
@@ -176,6 +176,18 @@ def _runs_in_chunk(
     if start is not None:
         runs.append(NameRun(text[start:end].rstrip(".,"), start, end, False))
     return [run for run in runs if run.text and run.text[0] not in "&"]
+
+
+def _ends_at_full_stop(token: str) -> bool:
+    """Whether a word's full stop ends the sentence, and so the name ("told AFP. The …").
+
+    An abbreviation's dot does not: inner dots ("U.S.", "F.A.Z."), one initial ("John F."),
+    a short title ("Dr.", "St.").
+    """
+    if not token.endswith(".") or "." in token[:-1]:
+        return False
+    word = token[:-1]
+    return len(word) > 2 or (len(word) == 2 and word.isupper())
 
 
 _RUN_CONNECTORS = frozenset({"of", "de", "du", "la", "le", "der", "die", "für", "van", "von", "&"})
@@ -195,6 +207,10 @@ class CiteFinder:
             rf"(?:{after})\b",
             re.IGNORECASE,
         )
+        clause_end = "|".join(re.escape(c) for c in knowledge.cite_clause_end) or "(?!)"
+        self._after_clause_end = re.compile(
+            rf"^[^.,;:!?]{{0,90}}?\s(?:{clause_end})\s*(?:[.,;!?]|$)", re.IGNORECASE
+        )
         self._after_possessive = re.compile(
             rf"^['’]?s?\s*(?:[\w-]+\s+){{0,3}}(?:{after}|report|reports|reporting|article|interview)\b",
             re.IGNORECASE,
@@ -205,6 +221,12 @@ class CiteFinder:
         self._runs = AsciiFast(_run_pattern(self._lowercase_names))
         # A paragraph without any of these words can name no outlet: skip it cheaply.
         function_words = frozenset().union(*knowledge.language_words.values())
+        self._function_words = function_words
+        self._generic_words = frozenset(
+            word
+            for phrase in (*knowledge.media_nouns, *knowledge.outlet_words)
+            for word in phrase.split()
+        )
         self._evidence_words = frozenset(
             word.casefold().strip(_EDGE_PUNCTUATION + ".,;:’'")
             for phrase in (
@@ -229,6 +251,8 @@ class CiteFinder:
         """A news outlet by its name's words, or by the media noun right before it."""
         words = name.casefold().split()
         knowledge = self.knowledge
+        if self._generic_noun(words):
+            return False
         if len(words) > 1 and (
             words[-1] in knowledge.outlet_words or words[0] in _RUN_PREFIX_WORDS
         ):
@@ -238,13 +262,23 @@ class CiteFinder:
         # "the state news agency Baltica": the last words before the name (a short window).
         return _ends_with(_words(paragraph[max(0, start - 40) : start]), self._nouns, gap=0)
 
+    def _generic_noun(self, words: list[str]) -> bool:
+        """ "Die Zeitung", "Der Sender": an article and a media noun, capitalised as German
+        nouns are, name no outlet."""
+        return (
+            len(words) > 1
+            and words[0] in self._function_words
+            and all(w in self._generic_words for w in words[1:])
+        )
+
     def _cited(self, before_text: str, after_text: str, possessive: bool) -> bool:
         # "according to [the nature magazine] X": up to five words between the cue and the name.
         if _ends_with(_words(before_text), self._cues, gap=5):
             return True
         if possessive:
             return bool(self._after_possessive.match(after_text))
-        return bool(self._after.match(after_text))
+        after_text = after_text.lstrip(_CLOSING_QUOTES)  # der „Spiegel“ berichtete
+        return bool(self._after.match(after_text) or self._after_clause_end.match(after_text))
 
     @staticmethod
     def _clip_before(paragraph: str, start: int) -> str:
@@ -254,7 +288,7 @@ class CiteFinder:
 
     @staticmethod
     def _clip_after(paragraph: str, end: int) -> str:
-        window = paragraph[end : end + 60]
+        window = paragraph[end : end + 100]
         first = _SENTENCE_END.search(window)
         return window[: first.start() + 1] if first else window
 
@@ -311,6 +345,7 @@ class CiteFinder:
             if not name:
                 continue
             known = aliases.get(name) or canonical
+            start = _trimmed_start(text, start, name)
             if known is None and (
                 (" " not in name and _opens_sentence(paragraph, start))
                 or not self._is_outlet(name, paragraph, start)
@@ -338,22 +373,54 @@ class CiteFinder:
     def _known_name(self, text: str) -> tuple[str, str | None]:
         """The name trimmed as below, and its canonical spelling when it is a known source."""
         name = self._trim(text)
-        return name, self.knowledge.canonical_source(name)
+        canonical = self.knowledge.canonical_source(name)
+        if canonical is None and (regional := self._regional_edition(name.split())):
+            return regional, regional  # a regional edition: a source of its own
+        if canonical is None and "." in name:  # "F.A.Z." lost its last dot as the run ended
+            canonical = self.knowledge.canonical_source(name + ".")
+            name = name + "." if canonical else name
+        return name, canonical
 
     def _trim(self, name: str) -> str:
-        """Drop a sentence-initial article or descriptor ("The", "State") before a known name."""
+        """Drop a sentence-initial article or descriptor ("The", "State") before a known name,
+        and a weekday or month after it ("told CNN Sunday")."""
         words = name.split()
+        while len(words) > 1 and self._is_date_word(words[-1]):
+            words.pop()
+        name = " ".join(words)
         for i in range(len(words)):
             candidate = " ".join(words[i:])
             if self.knowledge.canonical_source(candidate):
                 return candidate
         return name
 
+    def _regional_edition(self, words: list[str]) -> str | None:
+        """A known outlet and one or two words of its region or edition: "France Bleu Provence".
+
+        A weekday or month after the name is the date of the citation ("told CNN Sunday").
+        """
+        knowledge = self.knowledge
+        for i in range(len(words) - 1):
+            for extra in (1, 2):
+                outlet, region = words[i : len(words) - extra], words[len(words) - extra :]
+                if (
+                    outlet
+                    and knowledge.canonical_source(" ".join(outlet))
+                    and all(w[:1].isupper() and not self._is_date_word(w) for w in region)
+                ):
+                    return " ".join(words[i:])
+        return None
+
+    def _is_date_word(self, word: str) -> bool:
+        word = word.casefold().strip(".,")
+        return word in self.knowledge.weekdays or word in self.knowledge.months
+
 
 _EVIDENCE_TOKEN = re.compile(r"[\w-]+")
 _EVIDENCE_TOKENS = Tokens(r"[\w-]")
 _WORD_OR_STOP = re.compile(r"[\w’'-]+|[,;:()\"“”«»]")
-_EDGE_PUNCTUATION = '"“”«»()'
+_EDGE_PUNCTUATION = '"“”„«»‹›‚()'
+_CLOSING_QUOTES = '"“”«»‹›‘'
 
 
 def _words(text: str) -> list[str]:
@@ -394,8 +461,16 @@ def _ends_with(words: list[str], index: dict[str, list[tuple[str, ...]]], gap: i
     return False
 
 
+def _trimmed_start(run_text: str, run_start: int, name: str) -> int:
+    """Where the trimmed name starts in the paragraph ("Nach Informationen der [dpa]")."""
+    if name == run_text:
+        return run_start
+    offset = run_text.rfind(name.removesuffix("."))
+    return run_start + offset if offset >= 0 else run_start
+
+
 def _opens_sentence(paragraph: str, start: int) -> bool:
-    before = paragraph[max(0, start - 3) : start].rstrip(" \"“”«»'‘’(")
+    before = paragraph[max(0, start - 3) : start].rstrip(" \"“”„«»‹›'‘’(")
     return not before or before[-1] in ".!?:"
 
 

@@ -35,6 +35,7 @@ from sitegen.ingest.publisher import (
     has_copyright_mark,
     names_outlet,
 )
+from sitegen.ingest.source_lines import MAX_SOURCE_LINE, SourceLine, SourceLineReader
 from sitegen.model import Photo
 
 BlockKind = Literal["paragraph", "subheading", "list"]
@@ -151,8 +152,7 @@ class Extractor:
         self.cites = CiteFinder(knowledge)
         self.datelines = DatelineReader(knowledge, self.dates)
         self.publishers = PublisherReader(knowledge, self.credits)
-        labels = "|".join(re.escape(label) for label in knowledge.source_labels)
-        self._source_line = re.compile(rf"^(?:{labels})\s*:\s*(?P<names>.+)$", re.IGNORECASE)
+        self.source_lines = SourceLineReader(knowledge)
         # Each line is judged by several phases; judge it once. Answers told by a length or a
         # character test are not cached: looking them up would cost more than telling them.
         self._date_line_of = functools.lru_cache(maxsize=4096)(self.dates.date_line)
@@ -339,6 +339,7 @@ class Extractor:
             self._date_lines(nxt)
             or self.rules.byline_names(nxt) is not None
             or self._photo(nxt) is not None
+            or self.source_lines.read(nxt) is not None
             or _BBC_SOURCE.match(nxt)
             or self.datelines.read(nxt)[0]
             or looks_like_name(nxt)
@@ -372,8 +373,8 @@ class Extractor:
                 seen_byline = True
                 page.authors.extend(n for n in names if n not in page.authors)
                 page.credited.extend(self._agencies_in(line))
-            elif source_line := self._source_line.match(line):
-                page.credited.extend(self._agencies_in(source_line.group("names")))
+            elif (source := self.source_lines.read(line)) is not None:
+                page.credited.extend(source.agencies)
             elif (job_name := self._job_byline(line)) is not None:
                 if job_name not in page.authors:
                     page.authors.append(job_name)
@@ -579,6 +580,9 @@ class Extractor:
             if self.rules.is_related_opener(line):
                 nxt = lines[i + 1] if i + 1 < page.body_end else ""
                 i += 2 if nxt and letter_word_count(nxt) < 20 else 1
+            elif len(line) <= MAX_SOURCE_LINE and (source := self._closing_source_line(page, i)):
+                page.credited.extend(source.agencies)
+                i += 1
             elif self.rules.is_boilerplate(line) or self.rules.is_footer_marker(line):
                 i += 1
             elif self._photo(line) or _BBC_PHOTO_LINE.match(line):
@@ -620,6 +624,18 @@ class Extractor:
             and letter_word_count(lines[i]) <= _MAX_APPEAL_WORDS
             and lines[i + 1].casefold().strip() in self.knowledge.subscribe_buttons
         )
+
+    def _closing_source_line(self, page: _Page, i: int) -> SourceLine | None:
+        """A source line that closes the body: no paragraph of the story follows it."""
+        source = self.source_lines.read(page.lines[i])
+        if source is None:
+            return None
+        for line in page.lines[i + 1 : page.body_end]:
+            if letter_word_count(line) >= 12 and ends_sentence(line):
+                return (
+                    None  # the story goes on: a caption's credit ("Quelle: dpa"), not a source line
+                )
+        return source
 
     @staticmethod
     def _drop_repeats(blocks: list[BodyBlock], standfirst: str | None) -> list[BodyBlock]:
@@ -707,6 +723,8 @@ class Extractor:
         for line in lines[footer_at:]:
             if "/" in line and has_copyright_mark(line):  # "© SZ/dpa/kast": agencies credited
                 page.credited.extend(self._agencies_in(line.replace("©", " ")))
+            elif len(line) <= MAX_SOURCE_LINE and (source := self.source_lines.read(line)):
+                page.credited.extend(source.agencies)
             for found in self._date_lines(line):
                 if found.kind == "published" and self.dates._published.match(line):
                     page.dates.append((found, "text"))
@@ -721,7 +739,7 @@ class Extractor:
             fingerprint=fingerprint,
             published_in=page.publisher_hint,
         )
-        exclude = {publisher} if publisher else set()
+        exclude = self.publishers.identities(publisher)
         agencies = tuple(
             name
             for name in [*_AGENCY_SEPARATOR.split(agency or ""), *page.credited]

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 import tomllib
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -26,6 +26,7 @@ class Outlet:
     name: str
     patterns: tuple[re.Pattern[str], ...]
     owners: tuple[str, ...]
+    agency: str | None = None  # the agency the outlet is (apnews.com is AP): never its own source
 
 
 @dataclass(frozen=True, slots=True)
@@ -69,6 +70,10 @@ class Knowledge:
     self_descriptions: tuple[re.Pattern[str], ...]
     place_particles: frozenset[str]
     language_words: dict[str, frozenset[str]]
+    # Cue words of source lines ("Avec AFP", "With files from …"), by kind (see source_lines).
+    source_lines: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    # Reporting verbs that close the clause after the name ("der „Spiegel“ … berichtet").
+    cite_clause_end: tuple[str, ...] = ()
 
     def canonical_source(self, name: str) -> str | None:
         """The canonical name of a known agency or outlet spelling, or None."""
@@ -121,6 +126,7 @@ def build_knowledge(data: dict[str, dict[str, Any]]) -> Knowledge:
             name=entry["name"],
             patterns=_compile(entry.get("patterns", []), "outlets.toml"),
             owners=tuple(entry.get("owners", [])),
+            agency=entry.get("agency"),
         )
         for entry in data["outlets"].get("outlet", [])
     )
@@ -168,6 +174,8 @@ def build_knowledge(data: dict[str, dict[str, Any]]) -> Knowledge:
         self_descriptions=_compile(structure["self_descriptions"], "language.toml"),
         place_particles=frozenset(p.casefold() for p in structure["place_particles"]),
         language_words={k: frozenset(v) for k, v in lang["languages"].items()},
+        source_lines={k: _lower(v) for k, v in cites.get("source_lines", {}).items()},
+        cite_clause_end=_lower(cites.get("clause_end", [])),
     )
 
 

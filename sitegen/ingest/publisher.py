@@ -54,6 +54,20 @@ class PublisherReader:
         # The publisher and the headline search both read the copyright lines: read each once.
         self.copyright_name = functools.lru_cache(maxsize=4096)(self.copyright_name)
 
+    def identities(self, publisher: str | None) -> set[str]:
+        """The names the publisher goes by as a source: its own, its canonical spelling, and the
+        agency it is (on apnews.com "AP" is the publisher, not a source it cites)."""
+        if publisher is None:
+            return set()
+        names = {publisher}
+        if canonical := self.knowledge.canonical_source(publisher):
+            names.add(canonical)
+        outlet_name = self._outlet_names.get(bare_name(publisher), publisher)
+        for outlet in self.knowledge.outlets:
+            if outlet.agency and outlet.name == outlet_name:
+                names.add(outlet.agency)
+        return names
+
     def masthead_name(self, line: str) -> str | None:
         """The outlet a masthead-like line names (a known outlet, owner or agency), or None."""
         if len(line) > 80:
