@@ -253,7 +253,13 @@ class LineRules:
     def __post_init__(self) -> None:
         # Each line is judged by several phases of the extractor; judge it once (the answers a
         # length tells are not cached: looking them up would cost more).
-        for name in ("_short_line_is_boilerplate", "_names_footer", "byline_names", "breadcrumb"):
+        for name in (
+            "_short_line_is_boilerplate",
+            "_long_line_is_boilerplate",
+            "_names_footer",
+            "byline_names",
+            "breadcrumb",
+        ):
             cached = functools.lru_cache(maxsize=4096)(getattr(self, name))
             object.__setattr__(self, name, cached)
         for name, texts in (
@@ -283,10 +289,13 @@ class LineRules:
     def is_boilerplate(self, line: str) -> bool:
         """Interface text: button labels, counts, read times, share rows, promos."""
         if len(line) > 160 and len(line.rstrip(" :")) > self._longest_boilerplate_line:
-            # Too long to be listed or to be tried with every pattern: a consent notice or a
-            # promo is known by how it opens.
-            return self.boilerplate.match_opening(line) is not None or is_glued_ui(line)
+            return self._long_line_is_boilerplate(line)
         return self._short_line_is_boilerplate(line)
+
+    def _long_line_is_boilerplate(self, line: str) -> bool:
+        # Too long to be listed or to be tried with every pattern: a consent notice or a promo
+        # is known by how it opens.
+        return self.boilerplate.match_opening(line) is not None or is_glued_ui(line)
 
     def _short_line_is_boilerplate(self, line: str) -> bool:
         # Casefolding never shortens a text (nor the listed lines below): a longer line is
