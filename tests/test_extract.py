@@ -155,6 +155,65 @@ def test_nothing_is_invented(extractor: Extractor) -> None:
     assert got.cited_sources == () and got.photos == ()
 
 
+_BODY = (
+    "The council voted on Monday to keep the library open for another year, it said.\n"
+    "The library will stay open on Saturdays as well, the council said after the vote.\n"
+)
+
+
+def test_caption_without_full_stop_and_credit_line_below(extractor: Extractor) -> None:
+    text = (
+        "Council keeps the old library open for now\n"
+        "The mayor says the town cannot do without its readers, and the budget allows it.\n"
+        "Readers in the library hall on Monday\n"
+        "Quelle: picture alliance/dpa/Jan Roth\n"
+        "Bild vergrößern\n"
+        "Volunteers sort books in the basement\n"
+        "Eli Nord/AFP/Getty Images\n" + _BODY
+    )
+    got = extractor.extract(text)
+    assert [(p.caption, p.credit) for p in got.photos] == [
+        ("Readers in the library hall on Monday", "picture alliance/dpa/Jan Roth"),
+        ("Volunteers sort books in the basement", "Eli Nord/AFP/Getty Images"),
+    ]
+    assert got.photos[0].credit_parts == ("picture alliance", "dpa", "Jan Roth")
+    assert "vergrößern" not in got.body_text() and len(got.paragraphs) == 2
+
+
+def test_headline_above_a_credit_line_stays_the_headline(extractor: Extractor) -> None:
+    for credit in ("Foto: dpa/Jan Roth", "Jan Roth/AP"):
+        got = extractor.extract(f"Council keeps the old library open for now\n{credit}\n{_BODY}")
+        assert got.title == "Council keeps the old library open for now"
+
+
+def test_closing_source_line_is_no_photo(extractor: Extractor) -> None:
+    text = (
+        "Council keeps the old library open for now\n" + _BODY + "The mayor welcomed it. "
+        "Critics called the vote rushed. The budget will be reviewed in June.\n"
+        "Quelle: F.A.Z.\n"
+    )
+    assert extractor.extract(text).photos == ()
+
+
+def test_caption_toggle_layout(extractor: Extractor) -> None:
+    text = (
+        "Council keeps the old library open for now\n"
+        "Readers in the library hall on Monday.\n"
+        "Town Archive\n"
+        "hide caption\n"
+        "toggle caption\n"
+        "Town Archive\n"
+        "MILLBROOK, Wis. — The council voted on Monday to keep the library open, it said.\n"
+        "The library will stay open on Saturdays as well, the council said after the vote.\n"
+    )
+    got = extractor.extract(text)
+    assert [(p.caption, p.credit) for p in got.photos] == [
+        ("Readers in the library hall on Monday.", "Town Archive")
+    ]
+    assert got.dateline_place == "MILLBROOK, Wis." and len(got.paragraphs) == 2
+    assert "Town Archive" not in got.body_text() and "caption" not in got.body_text()
+
+
 MORE_STYLES = {
     "aljazeera_like.txt": {
         "sections": ("News", "Climate Crisis"),
@@ -256,7 +315,7 @@ def test_more_outlet_styles(extractor: Extractor, name: str) -> None:
         assert value == want, field
 
 
-_BODY = "The council voted on Monday to keep the library open for another year, it said.\n"
+_ONE_PARAGRAPH = "The council voted on Monday to keep the library open for another year, it said.\n"
 
 
 @pytest.mark.parametrize(
@@ -276,7 +335,7 @@ _BODY = "The council voted on Monday to keep the library open for another year, 
     ],
 )
 def test_breadcrumb_above_the_headline(extractor: Extractor, header: str, want: tuple) -> None:
-    text = header + "Council votes to keep the old library open\n" + _BODY
+    text = header + "Council votes to keep the old library open\n" + _ONE_PARAGRAPH
     assert extractor.extract(text).sections == want
 
 
@@ -289,7 +348,7 @@ def test_breadcrumb_above_the_headline(extractor: Extractor, header: str, want: 
     ],
 )
 def test_menus_and_buttons_are_no_sections(extractor: Extractor, header: str) -> None:
-    text = header + "Council votes to keep the old library open\n" + _BODY
+    text = header + "Council votes to keep the old library open\n" + _ONE_PARAGRAPH
     assert extractor.extract(text).sections == ()
 
 
@@ -310,7 +369,7 @@ def test_a_standfirst_without_full_stop_is_no_headline(extractor: Extractor) -> 
         "Council agrees payout after wall collapse\n"
         "Three families whose homes were damaged will also be offered new housing\n"
         "Megan Ashworth\n"
-        "Wednesday 12 March 2025 16:47 GMT\n" + _BODY
+        "Wednesday 12 March 2025 16:47 GMT\n" + _ONE_PARAGRAPH
     )
     assert extractor.extract(text).title == "Council agrees payout after wall collapse"
 

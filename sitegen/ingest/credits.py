@@ -9,6 +9,7 @@ from __future__ import annotations
 import functools
 import re
 from dataclasses import dataclass
+from typing import Literal
 
 from sitegen.ingest.knowledge import Knowledge
 from sitegen.ingest.lines import NeedsPhrase, Tokens
@@ -20,21 +21,36 @@ class CaptionCredit:
     credit: str
 
 
+@dataclass(frozen=True, slots=True)
+class CreditLine:
+    """A line that is only a credit ("Foto: picture alliance/dpa", "Jordan Vance/AP")."""
+
+    credit: str
+    source_label: bool  # "Quelle: …", "Source: …" also close an article as its source line
+    strong: bool  # holds a "/" or a known agency: a credit even after a caption without full stop
+
+
+# Joins a caption and the credit printed on the next line into one line (see `CreditReader.join`).
+_JOINT = "\u2063"
+
+
 _HINT_WORDS = Tokens(r"[^\W\d_]")
 
 
 _CREDIT_WORD = re.compile(r"[^\W\d_][\w'’.-]*")
 
 
-def _looks_like_names(credit: str) -> bool:
-    """Credits are names: most words are capitalised (or initials, agencies, "via", "for")."""
-    words = _CREDIT_WORD.findall(credit)
-    if not words:
-        return False
-    named = sum(
-        1 for w in words if w[0].isupper() or w in ("via", "for", "de", "van", "von", "and")
-    )
-    return named * 3 >= len(words) * 2
+def _named_words(words: list[str]) -> int:
+    return sum(1 for w in words if w[0].isupper() or w in ("via", "for", "de", "van", "von", "and"))
+
+
+def _clean_caption(caption: str) -> str:
+    """The caption without the separator or mark left before its credit ("… 2024. ©")."""
+    return caption.strip().rstrip("|—–-©").strip()
+
+
+def ends_caption(caption: str) -> bool:
+    return caption.endswith((".", "!", "?", "…", ")", "»", "”", '"'))
 
 
 class CreditReader:
@@ -54,6 +70,31 @@ class CreditReader:
             re.IGNORECASE,
         )
         self._copyright = re.compile(r"^(?P<caption>.*?)\s*©\s*(?P<credit>\S.*)$")
+        # "… next week. | Olivier Hoslet/EPA-EFE", "… janvier 2024. — C. Allain / 20 Minutes",
+        # "… 6 March 2025 - Copyright AP Photo/Name": a credit behind a separator, a hyphen only
+        # with a label.
+        label_or_copyright = rf"(?:{labels}|copyright|©)"
+        self._separated = re.compile(
+            rf"^(?P<caption>.*\S)\s+(?:[|—–]\s+(?:(?P<label>{label_or_copyright})\s*:?\s*)?"
+            rf"|-\s+(?P<hyphen_label>{label_or_copyright})\s*:?\s*)(?P<credit>[^|—–]+)$",
+            re.IGNORECASE,
+        )
+        # "… since 1990Image: Name/dpa": a capitalised label glued to the caption's last word.
+        glued = "|".join(
+            re.escape(label[:1].upper() + label[1:]) for label in knowledge.credit_labels
+        )
+        self._glued = re.compile(
+            rf"^(?P<caption>.*[a-zà-ÿ0-9)])(?P<label>{glued})\s*:\s*(?P<credit>\S.*)$"
+        )
+        self._source_labels = frozenset(knowledge.source_labels)
+        self._viewer_lines: dict[str, Literal["marker", "toggle"]] = {
+            **dict.fromkeys(knowledge.image_markers, "marker"),
+            **dict.fromkeys(knowledge.caption_toggles, "toggle"),
+        }
+        # A line that is only a labelled credit: "Quelle: picture alliance/dpa", "Credit...Name".
+        self._label_first = re.compile(
+            rf"^(?P<label>{labels})\s*(?::|,|\s+by\b|\.\.\.|…)\s*(?P<credit>\S.*)$", re.IGNORECASE
+        )
         # No label, as wires and French dailies print it: "… 19 March. REUTERS/Kim Kyung-Hoon",
         # "… le 10 mars. JEAN-PHILIPPE KSIAZEK / AFP": names joined by "/" after the last sentence.
         name = r"[A-ZÀ-Þ][\w'’ .-]{1,40}?"
@@ -68,6 +109,10 @@ class CreditReader:
         # Al Jazeera: "… Canoas, Brazil [Diego Vara/Reuters]" (no full stop before the bracket).
         self._square = re.compile(
             rf"^(?P<caption>.*\S)\s*\[(?P<credit>{name}(?:{joint}{name})+)\]$"
+        )
+        # "… wall in Holyhead (PA Wire)", "… in February (Peter Byrne/PA Wire)": no full stop.
+        self._agency_bracket = re.compile(
+            rf"^(?P<caption>.*[^\s.!?…])\s*\((?P<credit>{name}(?:{joint}{name})*)\)$"
         )
         # "(AP Photo/Charlie Riedel)": the label inside the credit.
         self._inner_label = re.compile(
@@ -90,6 +135,18 @@ class CreditReader:
         self._has_trailing = NeedsPhrase(knowledge.credit_trailing)
         separators = "|".join(re.escape(s) for s in knowledge.credit_separators)
         self._splitter = re.compile(rf"\s*(?:{separators})\s*", re.IGNORECASE)
+        self._patterns = (
+            self._parenthesised,
+            self._inner_label,
+            self._separated,
+            self._glued,
+            self._labelled,
+            self._copyright,
+            self._unlabelled,
+            self._bracketed,
+            self._square,
+            self._agency_bracket,
+        )
         # Several phases ask about the same line: answer once.
         self.split = functools.lru_cache(maxsize=4096)(self.split)
 
@@ -109,6 +166,9 @@ class CreditReader:
 
     def split(self, line: str) -> CaptionCredit | None:
         """Split a caption line into caption and credit, or None when it carries no credit."""
+        if _JOINT in line:
+            caption, _, credit = line.partition(_JOINT)
+            return CaptionCredit(caption=caption.strip(), credit=credit)
         if len(line) > 600:
             return None
         tail = line[-200:]
@@ -120,37 +180,132 @@ class CreditReader:
         ):
             return None
         line = self._gallery.sub("", self._without_trailing(line))
-        patterns = (
-            self._parenthesised,
-            self._inner_label,
-            self._labelled,
-            self._copyright,
-            self._unlabelled,
-            self._bracketed,
-            self._square,
-        )
-        for pattern in patterns:
+        for pattern in self._patterns:
+            if not self._may_match(pattern, line):
+                continue
             match = pattern.match(line)
             if match is None:
                 continue
             credit = self._clean_credit(match.group("credit"))
-            caption = match.group("caption").strip()
+            caption = _clean_caption(match.group("caption"))
             if not credit or len(credit) > 120 or len(credit.split()) > 14:
                 continue
-            if not _looks_like_names(credit) or len(caption.split()) > 80:
+            if not self._looks_like_names(credit) or len(caption.split()) > 80:
                 continue  # a sentence that happens to contain "photo:", not a credit
-            unlabelled = pattern in (self._unlabelled, self._bracketed, self._square)
-            if unlabelled and not self._agency_credit(credit):
+            if not self._credit_fits(pattern, match, caption, credit):
                 continue
             return CaptionCredit(caption=caption, credit=credit)
         return None
 
+    def _may_match(self, pattern: re.Pattern[str], line: str) -> bool:
+        """Cheap tests that rule out the patterns that scan the whole line for a mark."""
+        if pattern is self._separated:
+            return "|" in line or "—" in line or "–" in line or " - " in line
+        if pattern is self._glued:
+            return ":" in line
+        if pattern is self._agency_bracket:
+            return line.endswith(")")
+        return True
+
+    def _credit_fits(
+        self, pattern: re.Pattern[str], match: re.Match[str], caption: str, credit: str
+    ) -> bool:
+        """What each layout needs beyond its shape: a caption, an agency, no source line."""
+        if pattern is self._agency_bracket:
+            # "(PA Wire)" closing a caption, not "(AFP)" closing a paragraph nor "(NATO)" a name.
+            # A dateline's "LONDON (Reuters)" is no caption either: a few words, in capitals.
+            parts = self.parts(credit)
+            return (
+                any(map(self._names_agency, parts))
+                and 3 <= len(caption.split()) <= 40
+                and not caption.isupper()
+            )
+        if pattern is self._separated:
+            if not caption:
+                return False
+            if match.group("label") or match.group("hyphen_label"):
+                return True
+            # "Headline | POLITICO" is a page title, "… next week. | Name/AGENCY" a credit.
+            return self._agency_credit(credit) and (ends_caption(caption) or "/" in credit)
+        if pattern in (self._unlabelled, self._bracketed, self._square):
+            return self._agency_credit(credit)
+        if not caption and pattern is self._labelled:
+            # "Quelle: F.A.Z." alone closes an article as its source line; not a photo.
+            return match.group("label").casefold() not in self._source_labels
+        return True
+
+    def credit_line(self, line: str) -> CreditLine | None:
+        """The credit when the whole line is one, printed under its caption."""
+        if len(line) > 160 or _JOINT in line:
+            return None
+        if (labelled := self._label_first.match(line)) is not None:
+            credit = self._clean_credit(labelled.group("credit"))
+            if not credit or len(credit.split()) > 14 or not self._looks_like_names(credit):
+                return None
+            source = labelled.group("label").casefold() in self._source_labels
+            return CreditLine(credit, source, self._strong(credit))
+        if line.startswith(("(", "[")):  # "(Photo: Name)" on a line of its own
+            split = self.split(line)
+            if split is not None and not split.caption:
+                return CreditLine(split.credit, False, self._strong(split.credit))
+        elif "/" in line and len(line.split()) <= 14 and self._is_bare_credit(line):
+            return CreditLine(self._clean_credit(line), source_label=False, strong=True)
+        return None
+
+    def _is_bare_credit(self, line: str) -> bool:
+        """An unlabelled credit alone on its line: "Jordan Vance/AP", "dpa/Marcus Brandt"."""
+        parts = self.parts(line)
+        return (
+            len(parts) >= 2
+            and all(
+                len(p.split()) <= 5 and (p[0].isupper() or self._names_agency(p)) for p in parts
+            )
+            and self._agency_credit(line)
+        )
+
+    def _strong(self, credit: str) -> bool:
+        return "/" in credit or any(map(self._names_agency, self.parts(credit)))
+
+    def viewer_line(self, line: str) -> Literal["marker", "toggle"] | None:
+        """An image viewer's button: "marker" stands for an image above its caption ("Bild
+        vergrößern"), "toggle" follows a caption and its credit (NPR's "hide caption")."""
+        return self._viewer_lines.get(line.casefold()) if len(line) < 40 else None
+
+    @staticmethod
+    def join(caption: str, credit: str) -> str:
+        """One line holding a caption and the credit printed under it; `split` takes it apart."""
+        return f"{caption}{_JOINT}{credit}"
+
+    def _is_known(self, name: str) -> bool:
+        return name.casefold() in self.knowledge.photo_agencies or bool(
+            self.knowledge.canonical_source(name)
+        )
+
+    def _names_agency(self, part: str) -> bool:
+        """A credit part that is or starts with an agency: "dpa", "Hans Lucas pour Libération"."""
+        if self._is_known(part):
+            return True
+        words = part.split()
+        return any(self._is_known(" ".join(words[:n])) for n in range(1, min(len(words), 4)))
+
+    def _looks_like_names(self, credit: str) -> bool:
+        """Credits are names: most words capitalised, or agencies in their own case ("dpa")."""
+        found = _CREDIT_WORD.findall(credit)
+        if found and _named_words(found) * 3 >= len(found) * 2:
+            return True  # capitalised: no need to look for agencies
+        words = named = 0
+        for part in self.parts(credit):
+            found = _CREDIT_WORD.findall(part)
+            words += len(found)
+            named += len(found) if self._names_agency(part) else _named_words(found)
+        return words > 0 and named * 3 >= words * 2
+
     def _agency_credit(self, credit: str) -> bool:
-        """An unlabelled "Name / AGENCY" counts when it ends with an agency or is in capitals."""
+        """An unlabelled credit counts when a part names an agency or is in capitals."""
         parts = self.parts(credit)
-        last = parts[-1].casefold()
-        known = last in self.knowledge.photo_agencies or self.knowledge.canonical_source(parts[-1])
-        return bool(known) or any(p.isupper() and len(p) > 2 for p in parts)
+        return any(self._names_agency(p) for p in parts) or any(
+            p.isupper() and len(p) > 2 for p in parts
+        )
 
     def parts(self, credit: str) -> tuple[str, ...]:
         """People and organisations of a credit, in printed order and case."""

@@ -16,7 +16,7 @@ from typing import Literal
 
 from sitegen.errors import RefusedInput
 from sitegen.ingest.cites import CiteFinder
-from sitegen.ingest.credits import CreditReader
+from sitegen.ingest.credits import CreditLine, CreditReader
 from sitegen.ingest.dateline import DatelineReader, join_dateline_lines
 from sitegen.ingest.dates import DateLine, DateReader
 from sitegen.ingest.knowledge import Knowledge
@@ -468,26 +468,70 @@ class Extractor:
         return tuple(found)
 
     def _join_credit_lines(self, lines: list[str]) -> list[str]:
-        """A caption line followed by its credit on a line of its own ("Credit...Name") is one."""
+        """A caption and its credit printed on the next line are one line; viewer buttons go.
+
+        "… in Berlin" + "Quelle: picture alliance/dpa", "… Wednesday." + "Jordan Vance/AP", and
+        NPR's caption, credit, "hide caption", "toggle caption", the credit again.
+        """
+        credits = self.credits
         joined: list[str] = []
+        repeated: str | None = None  # a credit the image viewer prints again after its toggles
+        seen_prose = False  # before any prose, a line without full stop is the headline
         for line in lines:
-            credit = self.credits.split(line) if len(line) <= 160 else None
-            previous = joined[-1] if joined else None
-            if (
-                credit is not None
-                and not credit.caption
-                and not has_copyright_mark(line)
-                and previous is not None
-                and not self.rules.is_footer_marker(previous)
-                and self.credits.split(previous) is None
-                and ends_sentence(previous)
-                and 3 <= letter_word_count(previous) <= 60
-                and not _BBC_SOURCE.match(line)
-            ):
-                joined[-1] = f"{previous} {line}"
+            if (viewer := credits.viewer_line(line)) is not None:
+                if viewer == "toggle":
+                    repeated = self._toggled_credit(joined) or repeated
                 continue
+            if line == repeated:
+                repeated = None
+                continue
+            repeated = None
+            found = credits.credit_line(line)
+            if (
+                found is not None
+                and joined
+                and not has_copyright_mark(line)
+                and (seen_prose or ends_sentence(joined[-1]))
+                and self._is_caption_of(joined[-1], found, line)
+            ):
+                joined[-1] = credits.join(joined[-1], found.credit)
+                continue
+            seen_prose = seen_prose or (ends_sentence(line) and letter_word_count(line) >= 8)
             joined.append(line)
         return joined
+
+    def _is_caption_of(self, previous: str, credit: CreditLine, line: str) -> bool:
+        """Whether `previous` is the caption above this credit line, not a body paragraph.
+
+        A body paragraph of three sentences followed by "Quelle: F.A.Z." ends the article with its
+        source line; a caption is one or two sentences, or none when the credit is clearly one.
+        """
+        sentences = _sentence_count(previous)
+        return (
+            3 <= letter_word_count(previous) <= 60
+            and sentences <= (1 if credit.source_label else 2)
+            and (ends_sentence(previous) or credit.strong)
+            and not self.rules.is_footer_marker(previous)
+            and self.credits.split(previous) is None
+            and not _BBC_SOURCE.match(line)
+        )
+
+    def _toggled_credit(self, joined: list[str]) -> str | None:
+        """At a caption toggle: join the caption and credit above it; the credit, or None."""
+        if joined and (photo := self.credits.split(joined[-1])) is not None:
+            return photo.credit
+        if len(joined) < 2:
+            return None
+        caption, credit = joined[-2], joined[-1]
+        if (
+            letter_word_count(credit) <= 10
+            and not ends_sentence(credit)
+            and 3 <= letter_word_count(caption) <= 60
+            and self.credits.split(caption) is None
+        ):
+            joined[-2:] = [self.credits.join(caption, credit)]
+            return credit
+        return None
 
     def _opens_meta(self, lines: list[str], start: int) -> bool:
         """A bare name is a byline when meta follows it (a handle, a date, 'Follow', a photo)."""

@@ -55,6 +55,8 @@ class Knowledge:
     credit_labels: tuple[str, ...]
     credit_trailing: tuple[str, ...]
     credit_separators: tuple[str, ...]
+    caption_toggles: frozenset[str]
+    image_markers: frozenset[str]
     photo_agencies: frozenset[str]
     source_labels: tuple[str, ...]
     cite_before: tuple[str, ...]
@@ -159,6 +161,8 @@ def build_knowledge(data: dict[str, dict[str, Any]]) -> Knowledge:
         credit_labels=_lower(credits["labels"]),
         credit_trailing=_lower(credits["trailing"]),
         credit_separators=tuple(credits["separators"]),
+        caption_toggles=frozenset(t.casefold() for t in credits.get("caption_toggles", [])),
+        image_markers=frozenset(m.casefold() for m in credits.get("image_markers", [])),
         photo_agencies=frozenset(a.casefold() for a in credits["photo_agencies"]),
         source_labels=_lower(cites["source_labels"]),
         cite_before=_lower(cites["before"]),
