@@ -6,6 +6,7 @@ import pytest
 
 from sitegen.ingest.dates import DateReader
 from sitegen.ingest.knowledge import load_knowledge
+from sitegen.ingest.lines import LineRules
 
 
 @pytest.fixture(scope="module")
@@ -103,3 +104,54 @@ def test_text_without_a_year_has_no_date() -> None:
 def test_dates_need_a_free_standing_first_figure(text: str, days: list[dt.date]) -> None:
     reader = DateReader(load_knowledge())
     assert [f.day for f in reader.find(text)] == days
+
+
+@pytest.fixture(scope="module")
+def reader_with_clutter() -> DateReader:
+    knowledge = load_knowledge()
+    return DateReader(knowledge, LineRules.build(knowledge).is_boilerplate)
+
+
+@pytest.mark.parametrize(
+    ("line", "days"),
+    [
+        ("Veröffentlicht am 05.03.2025 | Lesedauer: 3 Minuten", [dt.date(2025, 3, 5)]),
+        ("12.03.2025, 18:04 Uhr | Lesezeit: 4 Min.", [dt.date(2025, 3, 12)]),
+        ("March 6, 2025 | 5 min read", [dt.date(2025, 3, 6)]),
+    ],
+)
+def test_a_reading_time_beside_the_date_is_ignored(
+    reader_with_clutter: DateReader, line: str, days: list[dt.date]
+) -> None:
+    assert [d.when for d in reader_with_clutter.date_line(line)] == days
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "Veröffentlicht am 05.03.2025 | Politik",  # a word that is no clutter: no date line
+        "Lesezeit: 3 Min. | Teilen",  # only clutter
+    ],
+)
+def test_bar_lines_without_a_date_beside_clutter(
+    reader_with_clutter: DateReader, line: str
+) -> None:
+    assert reader_with_clutter.date_line(line) == []
+
+
+def test_two_digit_years_after_a_label(reader: DateReader) -> None:
+    got = reader.date_line("Publié le 05/03/25 à 14h20 — Mis à jour le 06/03/25 à 16h01")
+    assert [(d.when, d.kind) for d in got] == [
+        (dt.date(2025, 3, 5), "published"),
+        (dt.date(2025, 3, 6), "updated"),
+    ]
+    got = reader.date_line("Publié le 07/03/25 à 10h05, mis à jour le 07/03/25 à 12h30")
+    assert [d.kind for d in got] == ["published", "updated"]
+
+
+@pytest.mark.parametrize(
+    "line", ["05/03/25", "Room 05/03/25", "Updated 3 hours ago", "ab 05/03/25"]
+)
+def test_two_digit_years_need_a_label(reader: DateReader, line: str) -> None:
+    assert [d.when for d in reader.date_line(line)] == []
+    assert reader.find(line) == []

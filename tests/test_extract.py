@@ -313,3 +313,194 @@ def test_more_outlet_styles(extractor: Extractor, name: str) -> None:
         if isinstance(value, dt.datetime):
             value = value.date()
         assert value == want, field
+
+
+_ONE_PARAGRAPH = "The council voted on Monday to keep the library open for another year, it said.\n"
+
+
+@pytest.mark.parametrize(
+    ("header", "want"),
+    [
+        ("Sign in\nPolitik\nDeutschland\n", ("Politik", "Deutschland")),
+        ("Advertisement\nNews\nUK\nHome News\n", ("News", "UK", "Home News")),
+        ("Subscribe\nBerlin\nVerkehr\nStreit um den Radweg:\n", ("Berlin", "Verkehr")),
+        ("Menu\nEconomy / Tech\nSports\nAdvertisement\nFrance\n", ("France",)),
+        ("Home\nPolitik\nPanorama\nSport\nWissen\nPanorama\n", ("Panorama",)),
+        ("Search\nHome > World > Europe\n", ("World", "Europe")),
+        ("Startseite › Politik › Ausland\n", ("Politik", "Ausland")),
+        ("Se connecter\nAccueil / International\n", ("International",)),
+        ("Anmelden\nAusland\nWaffenruhe im Sudan\n", ("Ausland",)),  # a short kicker
+        ("Search\nNature and Environment\n", ("Nature and Environment",)),
+        ("Se connecter\nFaits divers\n", ("Faits divers",)),
+    ],
+)
+def test_breadcrumb_above_the_headline(extractor: Extractor, header: str, want: tuple) -> None:
+    text = header + "Council votes to keep the old library open\n" + _ONE_PARAGRAPH
+    assert extractor.extract(text).sections == want
+
+
+@pytest.mark.parametrize(
+    "header",
+    [
+        "Sign in\nNews\nWeather\nSports\nCommunity\n",  # a menu: four labels, none repeated
+        "Related topics\nSign in\n",
+        "Log in\nMore\n",
+    ],
+)
+def test_menus_and_buttons_are_no_sections(extractor: Extractor, header: str) -> None:
+    text = header + "Council votes to keep the old library open\n" + _ONE_PARAGRAPH
+    assert extractor.extract(text).sections == ()
+
+
+def test_a_kicker_over_the_headline_is_no_title(extractor: Extractor) -> None:
+    text = (
+        "Panorama\nNach Sturmflut an der Ostsee\n"
+        "Fähre strandet vor Fehmarn – Passagiere stundenlang an Bord\n"
+        "05.03.2025, 14:22 Uhr\n"
+        "Eine Ostseefähre mit 327 Passagieren an Bord ist vor der Insel Fehmarn auf Grund gelaufen.\n"
+    )
+    got = extractor.extract(text)
+    assert got.title == "Fähre strandet vor Fehmarn – Passagiere stundenlang an Bord"
+    assert got.sections == ("Panorama",)
+
+
+def test_a_standfirst_without_full_stop_is_no_headline(extractor: Extractor) -> None:
+    text = (
+        "Council agrees payout after wall collapse\n"
+        "Three families whose homes were damaged will also be offered new housing\n"
+        "Megan Ashworth\n"
+        "Wednesday 12 March 2025 16:47 GMT\n" + _ONE_PARAGRAPH
+    )
+    assert extractor.extract(text).title == "Council agrees payout after wall collapse"
+
+
+_STORY = (
+    "Ferry fares on routes to the islands will be frozen until at least 2027, ministers said.\n"
+    "The freeze applies to all routes and will cost an estimated nine million pounds a year.\n"
+)
+
+
+@pytest.mark.parametrize(
+    ("meta", "authors"),
+    [
+        ("Ashna Kapoor\nNews reporter @AshnaKapoorSky\n", ("Ashna Kapoor",)),
+        ("Ross Lydall\nTransport Editor @RossLydall\n", ("Ross Lydall",)),
+        ("Von Anna Schmidt und Jan Meyer\n", ("Anna Schmidt", "Jan Meyer")),
+        ("Ein Kommentar von Markus Feldmann\n", ("Markus Feldmann",)),
+        ("Par Jean Dupont et Marie Martin\n", ("Jean Dupont", "Marie Martin")),
+    ],
+)
+def test_bylines_under_the_headline(extractor: Extractor, meta: str, authors: tuple) -> None:
+    text = "Island ferry fares to be frozen for two more years\n" + meta + _STORY
+    got = extractor.extract(text)
+    assert got.authors == authors
+    assert "@" not in got.body_text() and len(got.paragraphs) == 2
+
+
+@pytest.mark.parametrize(
+    "bio",
+    [
+        "Kapoor covers transport and infrastructure for Sky News.",
+        "Kapoor is the channel's transport reporter and has covered aviation since 2019.",
+        "Ashna Kapoor reports on transport from London.",
+    ],
+)
+def test_a_closing_author_bio_is_dropped(extractor: Extractor, bio: str) -> None:
+    text = "Island ferry fares to be frozen for two more years\nBy Ashna Kapoor\n" + _STORY + bio
+    assert len(extractor.extract(text).paragraphs) == 2
+
+
+def test_a_closing_paragraph_about_a_namesake_stays(extractor: Extractor) -> None:
+    closing = "Kapoor said the airline would pay compensation to every stranded passenger."
+    text = (
+        "Island ferry fares to be frozen for two more years\nBy Ashna Kapoor\n" + _STORY + closing
+    )
+    assert extractor.extract(text).paragraphs[-1] == closing
+
+
+def test_an_appeal_above_a_subscribe_button_is_a_promo(extractor: Extractor) -> None:
+    text = (
+        "Brest : la deuxième ligne de tramway ouvrira en septembre 2026\n"
+        "Les Brestois devront patienter un an de plus pour la deuxième ligne de tramway.\n"
+        "Les travaux de voirie, eux, sont presque achevés depuis le mois de janvier.\n"
+        "Ouest-France se mobilise pour vous informer. Soutenez une information locale.\n"
+        "Je m’abonne\n"
+    )
+    got = extractor.extract(text)
+    assert "Soutenez" not in got.body_text() and len(got.paragraphs) == 2
+
+
+def test_a_short_paragraph_without_a_button_stays(extractor: Extractor) -> None:
+    text = (
+        "Brest : la deuxième ligne de tramway ouvrira en septembre 2026\n"
+        "Les Brestois devront patienter un an de plus pour la deuxième ligne de tramway.\n"
+        "Les commerçants demandent des compensations.\n"
+        "Lire aussi\n"
+    )
+    assert len(extractor.extract(text).paragraphs) == 2
+
+
+def test_a_video_title_after_its_duration_is_no_subheading(extractor: Extractor) -> None:
+    text = (
+        "Hundreds of flights cancelled as air traffic control fault hits UK airports\n"
+        "More than 600 flights were cancelled across the UK on Tuesday after a fault.\n"
+        "0:47\n"
+        "Passengers describe being stuck on the tarmac for hours\n"
+        "Gatwick said 212 departures had been cancelled, while Manchester reported 150.\n"
+    )
+    got = extractor.extract(text)
+    assert "Passengers describe" not in got.body_text() and len(got.paragraphs) == 2
+
+
+def test_a_standfirst_above_the_outlet_as_byline(extractor: Extractor) -> None:
+    text = (
+        "Ouest-France\n"
+        "Brest : la deuxième ligne de tramway ouvrira finalement en septembre 2026\n"
+        "Prévue pour la rentrée 2025, la mise en service de la ligne B est repoussée d’un an.\n"
+        "Ouest-France avec AFP\n"
+        "Publié le 05/03/2025 à 18h31\n"
+        "Les Brestois devront patienter un an de plus. La deuxième ligne ne sera pas prête.\n"
+        "© Ouest-France\n"
+    )
+    got = extractor.extract(text)
+    assert got.standfirst.startswith("Prévue pour la rentrée 2025")
+    assert got.date == dt.date(2025, 3, 5) and len(got.paragraphs) == 1
+
+
+def test_an_unread_caption_between_standfirst_and_byline_stays_meta(extractor: Extractor) -> None:
+    text = (
+        "Brussels wants to fast-track cross-border power lines, leaked draft shows\n"
+        "The European Commission will propose binding deadlines for permits on grid projects.\n"
+        "Commissioner Mira Halvorsen is expected to present the plan next week ~ Someone\n"
+        "March 6, 2025 4:02 pm CET\n"
+        "By Karl Bergström and Zoé Marchetti\n"
+        "BRUSSELS — The European Commission wants to force national governments to approve "
+        "cross-border power lines within two years.\n"
+        "The plan, due to be unveiled next Wednesday, would set a hard deadline for permits.\n"
+    )
+    got = extractor.extract(text)
+    assert got.standfirst.startswith("The European Commission will propose")
+    assert got.authors == ("Karl Bergström", "Zoé Marchetti")
+    assert got.date.date() == dt.date(2025, 3, 6) and len(got.paragraphs) == 2
+    assert got.dateline_place == "BRUSSELS"
+
+
+def test_a_caption_with_a_copyright_credit_is_no_standfirst(extractor: Extractor) -> None:
+    text = (
+        "Hundreds evacuated after fire breaks out on ferry near Piraeus\n"
+        "By Euronews with AP, AFP\n"
+        "Firefighting boats spray water on the burning ferry off the port of Piraeus, Thursday, "
+        "6 March 2025 - Copyright AP Photo/P. Giannakouris\n"
+        "More than 280 passengers and crew were evacuated from a ferry near the Greek port.\n"
+        "The ferry, which was sailing to the island of Aegina, turned back shortly after leaving.\n"
+    )
+    got = extractor.extract(text)
+    assert got.standfirst is None and len(got.paragraphs) == 2
+    assert "Firefighting" not in got.body_text()
+
+
+def test_a_paragraph_about_copyright_is_story(extractor: Extractor) -> None:
+    first = "The Copyright Office said on Monday that it would review the case of the photographs."
+    text = "Photographer wins first round in battle over images\n" + first + "\n" + _STORY
+    got = extractor.extract(text)
+    assert got.blocks[0].text == first or got.standfirst == first

@@ -168,3 +168,41 @@ def test_needs_phrase_rules_out_only_text_that_cannot_match() -> None:
     assert not months.may_match("19 July 2024")
     assert months.may_match("19 März 2024")  # not ASCII: always let through
     assert NeedsPhrase(["kasım"]).may_match("no such word")  # "ı" matches "i": no shortcut
+
+
+_CONSENT_DE = (
+    "Um eingebettete Inhalte anzeigen zu können, brauchen wir Ihre jederzeit widerrufliche "
+    "Einwilligung zur Übermittlung und Verarbeitung personenbezogener Daten, weil die Anbieter "
+    "dieser Inhalte als Drittanbieter eine solche Einwilligung verlangen."
+)
+_CONSENT_EN = (
+    "This content is hosted by a third party. To show you this content, we need your permission "
+    "to use cookies. You can use the buttons below to amend your preferences to enable third "
+    "party cookies or to allow those cookies just once."
+)
+_PROMO = (
+    "Want more analysis from POLITICO? POLITICO Pro is our premium intelligence service for "
+    "professionals, with real time intelligence, deep insight and breaking scoops every day."
+)
+
+
+@pytest.mark.parametrize("line", [_CONSENT_DE, _CONSENT_EN, _PROMO])
+def test_long_clutter_is_known_by_how_it_opens(rules: LineRules, line: str) -> None:
+    assert len(line) > 160
+    assert rules.is_boilerplate(line)
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "All materials used in the new bridge were tested for two years before the council "
+        "approved the design, the engineers said on Tuesday after a long public hearing in town.",
+        "More about the plan will be published next week, when the ministry presents its budget "
+        "to parliament and the regional governments give their first opinions on the proposal.",
+        "Click to enlarge the map: that was the only instruction on the page that the residents "
+        "received from the council before the flood barrier was closed for the whole weekend.",
+    ],
+)
+def test_long_paragraphs_that_open_like_short_clutter(rules: LineRules, line: str) -> None:
+    assert len(line) > 160
+    assert not rules.is_boilerplate(line)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Literal
 
@@ -25,6 +26,8 @@ _TIME = (
 )
 
 _YEAR = re.compile(r"(?:19|20)\d\d")
+# "05/03/25": a two-digit year, read only right after a "Published"/"Updated" label.
+_SHORT_DATE = re.compile(r"(?P<a>\d{1,2})[./](?P<b>\d{1,2})[./](?P<yy>\d\d)(?![\d./])")
 _FIGURE = re.compile(r"\d")
 _LETTER_RUNS = Tokens(r"[^\W\d_]")
 
@@ -50,8 +53,11 @@ class DateLine:
 class DateReader:
     """Date patterns compiled once from the knowledge files."""
 
-    def __init__(self, knowledge: Knowledge):
+    def __init__(self, knowledge: Knowledge, is_clutter: Callable[[str], bool] | None = None):
+        """`is_clutter` tells interface text ("Lesedauer: 3 Minuten") that may share a date's
+        line, between "|" bars, without making it no date line."""
         self.knowledge = knowledge
+        self._is_clutter = is_clutter or (lambda _text: False)
         months = "|".join(
             re.escape(m) for m in sorted(knowledge.months, key=lambda m: (-len(m), m))
         )
@@ -200,19 +206,34 @@ class DateReader:
             words.pop()  # glued to the figure
         return any(self._is_leftover_word(w) and not self._month_word.fullmatch(w) for w in words)
 
-    def _segment(self, text: str, kind: DateKind) -> DateLine | None:
-        if not _YEAR.search(text) or self._has_leftover_words_before_figures(text):
-            return None  # no year is no date; a word before the date is no date line
-        dates = self.find(text)
-        if len(dates) != 1:
-            return None
-        found = dates[0]
+    def _segment(self, text: str, kind: DateKind, labelled: bool = False) -> DateLine | None:
+        found = self._short_date(text) if labelled else None
+        if found is None:
+            if not _YEAR.search(text) or self._has_leftover_words_before_figures(text):
+                return None  # no year is no date; a word before the date is no date line
+            dates = self.find(text)
+            if len(dates) != 1:
+                return None
+            found = dates[0]
         rest = text[: found.start] + " " + text[found.end :]
         time = self._time.search(rest)
         leftover = rest if time is None else rest[: time.start()] + rest[time.end() :]
         if self._has_leftover_words(leftover):
             return None
         return DateLine(self._moment(found.day, rest), kind, text)
+
+    @staticmethod
+    def _short_date(text: str) -> FoundDate | None:
+        """'05/03/25 à 14h20' → 5 March 2025: day first, as _to_date reads figures."""
+        match = _SHORT_DATE.match(text)
+        if match is None:
+            return None
+        a, b = int(match["a"]), int(match["b"])
+        day, month = (b, a) if a <= 12 < b else (a, b)
+        try:
+            return FoundDate(dt.date(2000 + int(match["yy"]), month, day), 0, match.end())
+        except ValueError:
+            return None
 
     def date_line(self, line: str) -> list[DateLine]:
         """The dates a line consists of (a publication and/or an update), or [] for other lines.
@@ -222,11 +243,14 @@ class DateReader:
         if len(line) > 160:
             return []
         results: list[DateLine] = []
-        for segment in re.split(r"\s*\|\s*", line) if "|" in line else [line]:
+        segments = re.split(r"\s*\|\s*", line) if "|" in line else [line]
+        for segment in segments:
             if not segment:
                 continue
             found = self._labelled_segment(segment)
             if found is None:
+                if len(segments) > 1 and self._is_clutter(segment):
+                    continue  # "Veröffentlicht am 05.03.2025 | Lesedauer: 3 Minuten"
                 return []
             results.extend(found)
         return results
@@ -234,20 +258,24 @@ class DateReader:
     def _labelled_segment(self, line: str) -> list[DateLine] | None:
         kind: DateKind = "published"
         text = line
+        labelled = True
         if match := self._updated.match(text):
             kind, text = "updated", text[match.end() :]
         elif match := self._published.match(text):
             text = text[match.end() :]
-        parts = [(kind, text)]
+        else:
+            labelled = False
+        parts: list[tuple[DateKind, str, bool]] = [(kind, text, labelled)]
         split = self._updated_anywhere.search(text) if self._update_named.may_match(text) else None
         if split and split.start() > 0:
-            parts = [(kind, text[: split.start()]), ("updated", text[split.end() :])]
+            before, after = text[: split.start()], text[split.end() :]
+            parts = [(kind, before, labelled), ("updated", after, True)]
         results = []
-        for part_kind, part in parts:
-            part = part.strip(" :|/·•,-–—")
+        for part_kind, part, part_labelled in parts:
+            part = part.strip(" :|/·•,-–—()")
             if not part:
                 continue
-            found = self._segment(part, part_kind)
+            found = self._segment(part, part_kind, part_labelled)
             if found is None:
                 if part_kind == "published":
                     return None

@@ -34,7 +34,6 @@ from sitegen.ingest.publisher import (
     PublisherReader,
     has_copyright_mark,
     names_outlet,
-    same_name,
 )
 from sitegen.ingest.source_lines import MAX_SOURCE_LINE, SourceLine, SourceLineReader
 from sitegen.model import Photo
@@ -43,6 +42,10 @@ BlockKind = Literal["paragraph", "subheading", "list"]
 
 MAX_TITLE_CHARS = 300
 _HEADER_SCAN = 80
+_BREADCRUMB_LOOKBACK = 2  # lines above the headline (past boilerplate) that may be its breadcrumb
+_MAX_SECTION_RUN = 3  # labels one per line; a longer run is the site menu
+_MAX_KICKER_WORDS = 8
+_MAX_HEADLINE_WORDS = 20
 _BBC_SOURCE = re.compile(r"^(?:image|media) source,\s*(?P<credit>.+)$", re.IGNORECASE)
 _BBC_CAPTION = re.compile(r"^(?:image|media) caption,\s*(?P<caption>.+)$", re.IGNORECASE)
 _BBC_PHOTO_LINE = re.compile(r"^(?:image|media) (?:source|caption),\s*.+$", re.IGNORECASE)
@@ -51,6 +54,12 @@ _QUOTES = "\"“”„«»‘’'"
 _DIGIT = re.compile(r"\d")
 _GLUED_WORDS = re.compile(r"[a-zà-ÿ]{2,}[A-ZÀ-Þ][a-zà-ÿ]")
 _SENTENCE_END = re.compile(r"[.!?](?:\s+[A-ZÀ-Þ\"“]|$)")
+_PLAYER_TIME = re.compile(r"\d{1,2}:\d{2}(?::\d{2})?")  # a video's duration: "0:47"
+_MAX_APPEAL_WORDS = 30
+_MAX_BUTTON_CHARS = 40
+_MAX_CAPTION_WORDS = 40
+_COPYRIGHT_CREDIT = re.compile(r"(?:©|\bcopyright\b)\s*[^!?©]{1,60}(?<![.!?])$", re.IGNORECASE)
+_TRAILING_HANDLE = re.compile(r"\s+@\w{2,}$")
 _AGENCY_SEPARATOR = re.compile(r"\s*[/,]\s*")  # "(AFP/AP)", "(dpa, AFP)"
 
 
@@ -138,7 +147,7 @@ class Extractor:
     def __init__(self, knowledge: Knowledge):
         self.knowledge = knowledge
         self.rules = LineRules.build(knowledge)
-        self.dates = DateReader(knowledge)
+        self.dates = DateReader(knowledge, self.rules.is_boilerplate)
         self.credits = CreditReader(knowledge)
         self.cites = CiteFinder(knowledge)
         self.datelines = DatelineReader(knowledge, self.dates)
@@ -203,7 +212,7 @@ class Extractor:
                 continue
             count = letter_word_count(line)
             if count >= 4 and _sentence_count(line) <= 1:
-                return i
+                return i + 1 if self._is_kicker_above(lines, i, masthead) else i
             if count >= 2 and self._opens_article(lines, i + 1):
                 return i
         for i, line in enumerate(lines[:_HEADER_SCAN]):
@@ -224,24 +233,76 @@ class Extractor:
         return False
 
     def _sections(self, lines: list[str], title_index: int, masthead: str | None) -> list[str]:
+        """The breadcrumb right above the headline: one line with separators, or a short run of
+        labels printed one per line ("Politik" / "Deutschland"), under an ad, login link or
+        masthead. A kicker between breadcrumb and headline is skipped; a site menu is no section.
+        """
         header = lines[:title_index]
-        for line in reversed(header):
+        if header and self._is_kicker_line(header[-1]):
+            header = header[:-1]
+        for line in self._last_meaningful(header, _BREADCRUMB_LOOKBACK):
             crumbs = self.rules.breadcrumb(line)
             if crumbs and not self._is_source_name(line):
                 return [_label_case(c) for c in crumbs]
-        if not header:
-            return []
-        label = header[-1]
-        if not self._is_label(label, masthead):
-            return []
-        run = 0
+        run: list[str] = []
         for line in reversed(header):
-            if masthead is not None and same_name(line, masthead):
-                continue
-            if self.rules.is_boilerplate(line) or not self._is_label(line, masthead):
+            if not self._is_label(line, masthead):
                 break
-            run += 1
-        return [_label_case(label)] if run <= 2 else []
+            run.append(line)
+        if 1 <= len(run) <= _MAX_SECTION_RUN:
+            if len(run) > 1 and len(run) == len(header):
+                run.pop()  # nothing above the labels: the first line is the page's masthead
+            return [_label_case(label) for label in reversed(run)]
+        if not run:
+            return []
+        # A longer run is the site menu; the label under it that repeats a menu item is the
+        # section of this page (n-tv: "… Panorama Technik Wissen Auto Mediathek" / "Panorama").
+        nearest = run[0].casefold()
+        if any(line.casefold() == nearest for line in run[1:]):
+            return [_label_case(run[0])]
+        return []
+
+    def _last_meaningful(self, lines: list[str], count: int) -> list[str]:
+        """The last `count` lines that are not boilerplate, nearest first."""
+        found: list[str] = []
+        for line in reversed(lines):
+            if len(found) == count:
+                break
+            if not self.rules.is_boilerplate(line):
+                found.append(line)
+        return found
+
+    def _is_kicker_line(self, line: str) -> bool:
+        """A short headline-like line above the headline ("Streit um das Mainufer:")."""
+        count = letter_word_count(line)
+        words = line.split(maxsplit=3)
+        if len(words) <= 3 and not line.endswith(":"):
+            # A label, unless a preposition or article makes it a phrase: "Waffenruhe im Sudan".
+            kicker_words = self.knowledge.kicker_words
+            if not any(w.casefold() in kicker_words for w in words[1:-1]):
+                return False
+        return (
+            2 <= count <= _MAX_KICKER_WORDS
+            and (line.endswith(":") or not ends_sentence(line))
+            and not self.rules.is_boilerplate(line)
+            and self.rules.breadcrumb(line) is None
+        )
+
+    def _is_kicker_above(self, lines: list[str], i: int, masthead: str | None) -> bool:
+        """Whether line i is a kicker over the headline on line i+1, which the meta or the
+        standfirst follows: "Nach Sturmflut an der Ostsee" / "Fähre strandet vor Fehmarn – …".
+        """
+        if i + 1 >= len(lines) or not self._is_kicker_line(lines[i]):
+            return False
+        headline = lines[i + 1]
+        words = letter_word_count(headline)
+        return (
+            letter_word_count(lines[i]) + 2 <= words <= _MAX_HEADLINE_WORDS
+            and not headline.endswith(".")
+            and _sentence_count(headline) <= 1
+            and not self._is_header_noise(headline, masthead)
+            and self._opens_article(lines, i + 2)
+        )
 
     def _is_label(self, line: str, masthead: str | None) -> bool:
         return (
@@ -250,7 +311,7 @@ class Extractor:
             and not ends_sentence(line)
             and not self.rules.is_boilerplate(line)
             and not self._date_lines(line)
-            and not (masthead is not None and same_name(line, masthead))
+            and not (masthead is not None and names_outlet(line, masthead))
             and line.casefold() not in self.knowledge.home_labels
         )
 
@@ -260,11 +321,13 @@ class Extractor:
                 return line
         return None
 
-    def _standfirst_fits(self, page: _Page, i: int) -> bool:
+    def _standfirst_fits(self, page: _Page, i: int, masthead: str | None) -> bool:
         line = page.lines[i]
         count = letter_word_count(line)
         if count < 6 or count > 90 or list_item(line) or self.datelines.read(line)[0]:
             return False
+        if _ends_with_copyright_credit(line):
+            return False  # "… - Copyright AP Photo/Name": a caption with its credit
         if self.rules.is_footer_marker(line):
             return False
         nxt = self._next_meaningful(page.lines, i + 1, len(page.lines))
@@ -280,6 +343,8 @@ class Extractor:
             or _BBC_SOURCE.match(nxt)
             or self.datelines.read(nxt)[0]
             or looks_like_name(nxt)
+            or self._is_outlet_byline(nxt, masthead)
+            or self._is_unread_meta(page.lines, i + 1)
         ):
             return True
         # A dek printed again as the opening of the body.
@@ -319,11 +384,16 @@ class Extractor:
             elif (
                 rules.is_boilerplate(line)
                 or line.startswith("@")
+                or ((seen_byline or bool(page.authors)) and self._is_role_line(line))
                 or self._is_source_name(line.partition(",")[0])
                 or (masthead and names_outlet(line, masthead))
             ):
                 pass
-            elif page.standfirst is None and not seen_photo and self._standfirst_fits(page, i):
+            elif (
+                page.standfirst is None
+                and not seen_photo
+                and self._standfirst_fits(page, i, masthead)
+            ):
                 page.standfirst = line
             elif (
                 not page.authors
@@ -335,14 +405,48 @@ class Extractor:
                 page.authors.append(line)
             elif len(line.split(maxsplit=3)) <= 3 and not ends_sentence(line):
                 pass  # a label such as "Analysis" or "English edition"
+            elif self._is_unread_meta(lines, i) or self._is_unread_credit(line):
+                pass  # a caption whose credit was not read, between the headline and the body
             else:
                 break
             i += 1
         page.body_start = i
 
+    def _is_unread_meta(self, lines: list[str], i: int) -> bool:
+        """A caption-long line followed by a date or byline line: still the meta block."""
+        if i + 1 >= len(lines) or letter_word_count(lines[i]) > _MAX_CAPTION_WORDS:
+            return False
+        nxt = lines[i + 1]
+        return bool(self._date_lines(nxt)) or self.rules.byline_names(nxt) is not None
+
+    @staticmethod
+    def _is_unread_credit(line: str) -> bool:
+        """'… Piraeus, 6 March 2025 - Copyright AP Photo/Name': a caption-long line with a
+        copyright mark under the headline is a photo, never the story's first paragraph."""
+        return _ends_with_copyright_credit(line) and letter_word_count(line) <= _MAX_CAPTION_WORDS
+
+    def _is_role_line(self, line: str) -> bool:
+        """'News reporter @AshnaKapoorSky', 'Politikredakteur': a job under the author's name."""
+        words = _without_handle(line).split(maxsplit=4)
+        return 1 <= len(words) <= 4 and (
+            words[-1].casefold() in self.knowledge.job_nouns
+            or " ".join(words).casefold() in self.knowledge.job_titles
+        )
+
+    @staticmethod
+    def _is_outlet_byline(line: str, masthead: str | None) -> bool:
+        """'Ouest-France avec AFP', 'The Herald': the outlet as the byline, a short line."""
+        return (
+            masthead is not None
+            and not line.endswith(":")
+            and "/" not in line  # "Dana Whitcombe/NPR": a photo credit
+            and letter_word_count(line) <= 4
+            and names_outlet(line, masthead)
+        )
+
     def _job_byline(self, line: str) -> str | None:
         """'Helena Horton Environment reporter' → 'Helena Horton': a name, then a job."""
-        words = line.split(maxsplit=7)  # eight parts: more than seven words
+        words = _without_handle(line).split(maxsplit=7)  # eight parts: more than seven words
         if not 3 <= len(words) <= 7 or words[-1].casefold() not in self.knowledge.job_nouns:
             return None
         name = " ".join(words[:2])
@@ -439,6 +543,7 @@ class Extractor:
             line.startswith("@")
             or self._is_source_name(first)
             or self._job_byline(line)
+            or self._is_role_line(line)
             or _BBC_SOURCE.match(line)
             or self._date_lines(line)
             or self._photo(line)
@@ -529,6 +634,8 @@ class Extractor:
             elif self._date_lines(line):
                 page.dates.extend((d, "byline") for d in self._date_lines(line))
                 i += 1
+            elif self._is_appeal(lines, i, page.body_end):
+                i += 1
             elif (
                 ends_sentence(line)
                 and letter_word_count(line) >= 2
@@ -543,6 +650,7 @@ class Extractor:
                     and (is_prose(nxt) or list_item(nxt))
                     and letter_word_count(line) <= 14
                     and not line.startswith("@")
+                    and not (i > 0 and _PLAYER_TIME.fullmatch(lines[i - 1]))  # a video's title
                 ):
                     blocks.append(BodyBlock("subheading", line))
                 i += 1
@@ -550,6 +658,16 @@ class Extractor:
         while blocks and blocks[-1].kind == "subheading":
             blocks.pop()
         return self._drop_repeats(blocks, page.standfirst)
+
+    def _is_appeal(self, lines: list[str], i: int, end: int) -> bool:
+        """A short paragraph right above a subscribe button is its appeal: "Soutenez une
+        information locale de qualité." / "Je m'abonne"."""
+        return (
+            i + 1 < end
+            and len(lines[i + 1]) <= _MAX_BUTTON_CHARS
+            and letter_word_count(lines[i]) <= _MAX_APPEAL_WORDS
+            and lines[i + 1].casefold().strip() in self.knowledge.subscribe_buttons
+        )
 
     def _closing_source_line(self, page: _Page, i: int) -> SourceLine | None:
         """A source line that closes the body: no paragraph of the story follows it."""
@@ -637,7 +755,9 @@ class Extractor:
         self._walk_meta(page, copyright_name)
         footer_at = self._footer_start(lines, page.body_start)
         page.body_end = footer_at
-        blocks = _without_author_bio(self._body(page), page.authors)
+        blocks = _without_author_bio(
+            self._body(page), page.authors, self.knowledge.author_bio_verbs
+        )
         if not any(b.kind == "paragraph" for b in blocks):
             if page.standfirst:  # a lone paragraph after the headline is the body, not a dek
                 blocks = [BodyBlock("paragraph", page.standfirst)]
@@ -688,16 +808,41 @@ class Extractor:
         )
 
 
-def _without_author_bio(blocks: list[BodyBlock], authors: list[str]) -> list[BodyBlock]:
-    """Drop a closing 'Jane Doe reports on Spain from Madrid.': the author's bio, not the story."""
+def _without_author_bio(
+    blocks: list[BodyBlock], authors: list[str], bio_verbs: tuple[str, ...]
+) -> list[BodyBlock]:
+    """Drop a closing 'Jane Doe reports on Spain from Madrid.' or 'Doe covers Spain for AP.':
+    the author's bio, not the story."""
     while (
         len(blocks) > 1
         and blocks[-1].kind == "paragraph"
         and letter_word_count(blocks[-1].text) <= 30
-        and any(blocks[-1].text.startswith(f"{name} ") for name in authors)
+        and any(_is_author_bio(blocks[-1].text, name, bio_verbs) for name in authors)
     ):
         blocks = blocks[:-1]
     return blocks
+
+
+def _is_author_bio(text: str, author: str, bio_verbs: tuple[str, ...]) -> bool:
+    """The full name, or the surname and a verb of a beat ("Silveira covers …")."""
+    if text.startswith(f"{author} "):
+        return True
+    surname = author.split()[-1] if author.split() else ""
+    if len(surname) < 2 or not text.startswith(f"{surname} "):
+        return False
+    rest = text[len(surname) + 1 :].casefold()
+    return any(rest.startswith(f"{verb} ") for verb in bio_verbs)
+
+
+def _ends_with_copyright_credit(line: str) -> bool:
+    """'… - Copyright AP Photo/Name', '… © Name, AFP': a credit closes the line (no sentence
+    after the mark, unlike 'The Copyright Office said it would appeal.')."""
+    return has_copyright_mark(line) and _COPYRIGHT_CREDIT.search(line) is not None
+
+
+def _without_handle(line: str) -> str:
+    """'News reporter @AshnaKapoorSky' → 'News reporter'."""
+    return _TRAILING_HANDLE.sub("", line) if "@" in line else line
 
 
 def _sentence_count(line: str) -> int:

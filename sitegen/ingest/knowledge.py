@@ -39,6 +39,7 @@ class Knowledge:
     boilerplate_lines: frozenset[str]
     boilerplate_patterns: tuple[re.Pattern[str], ...]
     related_openers: frozenset[str]
+    subscribe_buttons: frozenset[str]
     footer_markers: tuple[re.Pattern[str], ...]
     months: dict[str, int]
     published_labels: tuple[str, ...]
@@ -50,6 +51,7 @@ class Knowledge:
     byline_prefixes: tuple[str, ...]
     byline_conjunctions: tuple[str, ...]
     job_titles: frozenset[str]
+    author_bio_verbs: tuple[str, ...]
     credit_labels: tuple[str, ...]
     credit_trailing: tuple[str, ...]
     credit_separators: tuple[str, ...]
@@ -65,6 +67,7 @@ class Knowledge:
     job_nouns: frozenset[str]
     breadcrumb_separators: tuple[str, ...]
     home_labels: frozenset[str]
+    kicker_words: frozenset[str]
     published_in: frozenset[str]
     self_descriptions: tuple[re.Pattern[str], ...]
     place_particles: frozenset[str]
@@ -143,6 +146,7 @@ def build_knowledge(data: dict[str, dict[str, Any]]) -> Knowledge:
         boilerplate_patterns=_compile(boiler.get("patterns", []), "boilerplate.toml"),
         related_openers=frozenset(line.casefold() for line in boiler.get("related_openers", [])),
         footer_markers=_compile(boiler.get("footer_markers", []), "boilerplate.toml"),
+        subscribe_buttons=frozenset(b.casefold() for b in boiler.get("subscribe_buttons", [])),
         months={k.casefold(): int(v) for k, v in lang["months"].items()},
         published_labels=_lower(dates["published_labels"]),
         updated_labels=_lower(dates["updated_labels"]),
@@ -153,6 +157,7 @@ def build_knowledge(data: dict[str, dict[str, Any]]) -> Knowledge:
         byline_prefixes=_lower(bylines["prefixes"]),
         byline_conjunctions=_lower(bylines["conjunctions"]),
         job_titles=frozenset(t.casefold() for t in bylines["titles"]),
+        author_bio_verbs=_lower(bylines.get("bio_verbs", [])),
         credit_labels=_lower(credits["labels"]),
         credit_trailing=_lower(credits["trailing"]),
         credit_separators=tuple(credits["separators"]),
@@ -168,6 +173,7 @@ def build_knowledge(data: dict[str, dict[str, Any]]) -> Knowledge:
         job_nouns=frozenset(w.casefold() for w in cites["job_nouns"]),
         breadcrumb_separators=tuple(structure["breadcrumb_separators"]),
         home_labels=frozenset(h.casefold() for h in structure["home_labels"]),
+        kicker_words=frozenset(w.casefold() for w in structure.get("kicker_words", [])),
         published_in=frozenset(p.casefold() for p in structure["published_in"]),
         self_descriptions=_compile(structure["self_descriptions"], "language.toml"),
         place_particles=frozenset(p.casefold() for p in structure["place_particles"]),

@@ -46,6 +46,7 @@ _NAME_PARTICLES = frozenset(
         "ter",
     }
 )
+_OPENING_CHARS = 120  # how much of a long line `AnyOf.match_opening` reads
 _HTML_TAG = re.compile(r"<[^<>]{0,200}>")
 # Words that glue into share-button rows ("pdfshareprint", "printsharecopy link").
 _UI_WORDS = (
@@ -205,6 +206,10 @@ class AnyOf:
         floating = [p.pattern for p in patterns if not p.pattern.startswith("^")]
         self._anchored = _union(anchored)
         self._floating = _union(floating)
+        # The anchored patterns a long line can match: those open at the end ("^want more …",
+        # "^sign up\b.*$"); one that ends in "$" otherwise is written for short lines.
+        open_ended = [p.removesuffix(".*$") for p in anchored if _open_ended(p)]
+        self._open_ended = _union(open_ended)
 
     def __call__(self, line: str) -> bool:
         return self.match(line) is not None
@@ -214,6 +219,17 @@ class AnyOf:
         if self._anchored is not None and (found := self._anchored.match(line)):
             return found
         return self._floating.search(line) if self._floating is not None else None
+
+    def match_opening(self, line: str) -> re.Match[str] | None:
+        """The match of a pattern anchored at the start and open at the end, tried on the
+        opening of the line only (a long line is known by how it opens)."""
+        if self._open_ended is None:
+            return None
+        return self._open_ended.match(line, 0, _OPENING_CHARS)
+
+
+def _open_ended(pattern: str) -> bool:
+    return pattern.endswith(".*$") or not pattern.endswith("$")
 
 
 def _union(patterns: list[str]) -> re.Pattern[str] | None:
@@ -237,7 +253,13 @@ class LineRules:
     def __post_init__(self) -> None:
         # Each line is judged by several phases of the extractor; judge it once (the answers a
         # length tells are not cached: looking them up would cost more).
-        for name in ("_short_line_is_boilerplate", "_names_footer", "byline_names", "breadcrumb"):
+        for name in (
+            "_short_line_is_boilerplate",
+            "_long_line_is_boilerplate",
+            "_names_footer",
+            "byline_names",
+            "breadcrumb",
+        ):
             cached = functools.lru_cache(maxsize=4096)(getattr(self, name))
             object.__setattr__(self, name, cached)
         for name, texts in (
@@ -267,8 +289,13 @@ class LineRules:
     def is_boilerplate(self, line: str) -> bool:
         """Interface text: button labels, counts, read times, share rows, promos."""
         if len(line) > 160 and len(line.rstrip(" :")) > self._longest_boilerplate_line:
-            return is_glued_ui(line)  # too long to be listed or to be tried with the patterns
+            return self._long_line_is_boilerplate(line)
         return self._short_line_is_boilerplate(line)
+
+    def _long_line_is_boilerplate(self, line: str) -> bool:
+        # Too long to be listed or to be tried with every pattern: a consent notice or a promo
+        # is known by how it opens.
+        return self.boilerplate.match_opening(line) is not None or is_glued_ui(line)
 
     def _short_line_is_boilerplate(self, line: str) -> bool:
         # Casefolding never shortens a text (nor the listed lines below): a longer line is
@@ -278,7 +305,10 @@ class LineRules:
             lines = self.knowledge.boilerplate_lines
             if folded.rstrip(" :") in lines or folded in lines:
                 return True
-        if len(line) <= 160 and self.boilerplate(line):
+        if len(line) <= 160:
+            if self.boilerplate(line):
+                return True
+        elif self.boilerplate.match_opening(line):
             return True
         return is_glued_ui(line)
 
