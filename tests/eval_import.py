@@ -95,22 +95,28 @@ def extract(files: list[Path]) -> dict[str, dict]:
     return {r["file"]: r for r in records}
 
 
-def evaluate(articles: Path, gold_path: Path, verbose: bool = False) -> dict[str, float]:
+def misses(articles: Path, gold_path: Path, verbose: bool = False) -> dict[str, set[str]]:
+    """For each field, the files whose extraction gets it wrong."""
     gold = json.loads(gold_path.read_text(encoding="utf-8"))
     aliases = alias_map(gold)
     wanted = gold["articles"]
     got = extract([articles / name for name in wanted])
-    scores: dict[str, float] = {}
+    wrong: dict[str, set[str]] = {name: set() for name in FIELDS}
     for name in FIELDS:
-        ok = 0
         for file_name, want in wanted.items():
             record = got.get(file_name)
-            if record is not None and field_ok(name, want, record, aliases):
-                ok += 1
-            elif verbose:
-                print(f"  MISS {name:16} {file_name}: got {record and record.get(name)!r}")
-        scores[name] = ok / len(wanted)
-    return scores
+            if record is None or not field_ok(name, want, record, aliases):
+                wrong[name].add(file_name)
+                if verbose:
+                    print(f"  MISS {name:16} {file_name}: got {record and record.get(name)!r}")
+    return wrong
+
+
+def evaluate(articles: Path, gold_path: Path, verbose: bool = False) -> dict[str, float]:
+    """Each field's share of files extracted right."""
+    count = len(json.loads(gold_path.read_text(encoding="utf-8"))["articles"])
+    wrong = misses(articles, gold_path, verbose)
+    return {name: 1 - len(files) / count for name, files in wrong.items()}
 
 
 def main() -> int:

@@ -504,3 +504,35 @@ def test_a_paragraph_about_copyright_is_story(extractor: Extractor) -> None:
     text = "Photographer wins first round in battle over images\n" + first + "\n" + _STORY
     got = extractor.extract(text)
     assert got.blocks[0].text == first or got.standfirst == first
+
+
+_COMPOUND_BODY = (
+    "The regional council will spend more on buses next year, its chair said on Tuesday.\n"
+    "The money will pay for new routes and longer hours, the council said in a statement.\n"
+)
+
+
+def test_a_byline_and_date_on_one_dotted_line(extractor: Extractor) -> None:
+    text = (
+        "Local news\n"
+        "Buses get more money in the regional budget\n"
+        "New routes and longer hours from the spring\n"
+        "Anna Berg · Riverside Radio · Posted: Mar 11, 2025 4:15 PM EDT | Last Updated: March 12, 2025\n"
+        + _COMPOUND_BODY
+    )
+    got = extractor.extract(text)
+    assert got.authors == ("Anna Berg",)
+    assert got.date == dt.datetime(2025, 3, 11, 16, 15, tzinfo=dt.timezone(dt.timedelta(hours=-4)))
+    assert got.body_text().startswith("The regional council")
+
+
+def test_a_dotted_line_without_a_date_is_not_a_byline(extractor: Extractor) -> None:
+    text = (
+        "Local news\n"
+        "Buses get more money in the regional budget\n"
+        "New routes and longer hours from the spring\n"
+        "Anna Berg · a reporter who has covered the council for years and likes trains\n"
+        + _COMPOUND_BODY
+    )
+    got = extractor.extract(text)
+    assert got.date is None

@@ -23,6 +23,10 @@ def reader() -> PublisherReader:
         ("© 2025 Guardian News & Media Limited or its affiliated companies.", "The Guardian"),
         ("Copyright 2025 The Associated Press. All rights reserved.", None),  # a wire's line
         ("The council met on Monday.", None),
+        ("© Copyright 2025 The Lakeside Herald. All rights reserved.", "The Lakeside Herald"),
+        ("© DER RHEINBOTE GmbH & Co. KG", "DER RHEINBOTE"),
+        ("© Rheinbote Medien GmbH & Co KG, Alle Rechte vorbehalten", "Rheinbote Medien"),
+        ("© Verlag Der Nordspiegel GmbH", "Der Nordspiegel"),
     ],
 )
 def test_copyright_lines(reader: PublisherReader, line: str, name: str | None) -> None:

@@ -52,6 +52,8 @@ _BBC_PHOTO_LINE = re.compile(r"^(?:image|media) (?:source|caption),\s*.+$", re.I
 _QUOTES = "\"“”„«»‘’'"
 # Words pasted without the space between two page elements: "professionalsLearn", "homeThe".
 _DIGIT = re.compile(r"\d")
+# Parts of one meta line set apart by a middle dot or bullet.
+_COMPOUND_SEPARATOR = re.compile(r"\s[·•]\s")
 _GLUED_WORDS = re.compile(r"[a-zà-ÿ]{2,}[A-ZÀ-Þ][a-zà-ÿ]")
 _SENTENCE_END = re.compile(r"[.!?](?:\s+[A-ZÀ-Þ\"“]|$)")
 _PLAYER_TIME = re.compile(r"\d{1,2}:\d{2}(?::\d{2})?")  # a video's duration: "0:47"
@@ -173,6 +175,41 @@ class Extractor:
 
     def _is_source_name(self, line: str) -> bool:
         return self.publishers.masthead_name(line) is not None
+
+    def _compound_meta(
+        self, line: str, masthead: str | None
+    ) -> tuple[list[DateLine], list[str]] | None:
+        """A byline and a date on one line, in parts set apart by a dot
+        ('Jessica Lambert · CBC News · Posted: Mar 11, 2025 4:15 PM EDT'): its dates and names.
+
+        Every part must be a date, a person's name, the outlet or a known source, or interface
+        text; one part at least must be a date. Anything else and the line is not meta.
+        """
+        if len(line) > 200 or not _COMPOUND_SEPARATOR.search(line) or not _DIGIT.search(line):
+            return None
+        dates: list[DateLine] = []
+        names: list[str] = []
+        for part in _COMPOUND_SEPARATOR.split(line):
+            part = part.strip()
+            if not part:
+                continue
+            if found := self._date_lines(part):
+                dates.extend(found)
+            elif (byline := self.rules.byline_names(part)) is not None:
+                names.extend(byline)
+            elif (
+                self._is_source_name(part)
+                or self.knowledge.canonical_source(part) is not None
+                or (masthead and names_outlet(part, masthead))
+                or self.rules.is_boilerplate(part)
+            ):
+                continue
+            elif looks_like_name(part):
+                if not names:  # a name-like part after the byline is its outlet or desk
+                    names.append(part)
+            else:
+                return None
+        return (dates, names) if dates else None
 
     def _photo(self, line: str) -> Photo | None:
         if self.credits.split(line) is None:  # most lines: a cached answer
@@ -363,6 +400,10 @@ class Extractor:
             photo = self._photo(line)
             if dates:
                 page.dates.extend((d, "byline") for d in dates)
+            elif (compound := self._compound_meta(line, masthead)) is not None:
+                page.dates.extend((d, "byline") for d in compound[0])
+                seen_byline = seen_byline or bool(compound[1])
+                page.authors.extend(n for n in compound[1] if n not in page.authors)
             elif rules.published_in(line):
                 if i + 1 < len(lines):
                     page.publisher_hint = lines[i + 1]

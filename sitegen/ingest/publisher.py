@@ -14,14 +14,16 @@ from sitegen.ingest.knowledge import Knowledge
 from sitegen.ingest.lines import AnyOf, letter_word_count
 
 _LEGAL_SUFFIX = re.compile(
-    r",?\s+(?:ltd\.?|limited|gmbh(?:\s*&\s*co\.?\s*kg)?|inc\.?|llc|plc|ag|s\.?a\.?s?|sas|sarl|bv|oy|ab|as)$",
+    r",?\s+(?:ltd\.?|limited|gmbh(?:\s*&\s*co\.?(?:\s*kg)?)?|inc\.?|llc|plc|ag|s\.?a\.?s?|sas|sarl|bv|oy|ab|as)$",
     re.IGNORECASE,
 )
 _COPYRIGHT = re.compile(
-    r"(?:©|\(c\)|copyright\b)\s*(?:©\s*)?(?:(?:19|20)\d\d(?:\s*[-–]\s*(?:19|20)\d\d)?\s*,?\s*)?"
+    r"(?:(?:©|\(c\)|copyright\b)\s*)+(?:(?:19|20)\d\d(?:\s*[-–]\s*(?:19|20)\d\d)?\s*,?\s*)?"
     r"(?P<name>[^.|·•,;:]+(?:\.(?:com|de|fr|co\.uk|org|net|ru|eu)\b)?)",
     re.IGNORECASE,
 )
+# A German publishing house is named "Verlag <paper>" in its legal name.
+_PUBLISHING_HOUSE = re.compile(r"^(?:Verlag|Zeitungsverlag)\s+(?=\S)")
 _TRAILING_YEAR = re.compile(r"\s*,?\s*(?:19|20)\d\d$")
 
 
@@ -135,6 +137,7 @@ class PublisherReader:
         )[0]
         name = _LEGAL_SUFFIX.sub("", name.strip()).strip(" -–—")
         name = name.split("/")[0].strip()  # "© SZ/dpa/kast": the outlet, its agencies, a desk
+        name = _PUBLISHING_HOUSE.sub("", name)  # "Verlag Der Tagesspiegel": the paper's house
         if not name or not name[0].isupper() or len(name.split()) > 6:
             return None
         if outlet := self._outlet_names.get(bare_name(name)):
