@@ -1,6 +1,8 @@
 from __future__ import annotations
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from sitegen.ingest.knowledge import load_knowledge
 from sitegen.ingest.lines import (
@@ -168,3 +170,45 @@ def test_needs_phrase_rules_out_only_text_that_cannot_match() -> None:
     assert not months.may_match("19 July 2024")
     assert months.may_match("19 März 2024")  # not ASCII: always let through
     assert NeedsPhrase(["kasım"]).may_match("no such word")  # "ı" matches "i": no shortcut
+
+
+@pytest.mark.parametrize(
+    ("pattern", "phrases"),
+    [
+        (r"\ball rights reserved\b", {"all rights reserved"}),
+        (r"\b(alle rechte|tous droits)\b", {"alle rechte", "tous droits"}),
+        (r"\bterms of (use|service)\b.*\bprivacy\b", {"terms of "}),
+        (r"\bcomments?$", {"comment"}),  # the optional "s" is not required
+        (r"(?=q)abc", {"abc"}),
+        (r"(?:xy)+z", {"xy"}),
+        (r"a|bc", {"a", "bc"}),
+        (r"(?i:ab)c", None),  # a group's own flags: not read
+        (r"[ab]c", None),
+        (r"x*ab", None),
+        (r"(a|[bc])d", None),
+    ],
+)
+def test_required_phrases(pattern: str, phrases: set[str] | None) -> None:
+    import re
+
+    from sitegen.ingest.lines import required_phrases
+
+    assert required_phrases(pattern, re.IGNORECASE) == (None if phrases is None else phrases)
+
+
+_MARKER_WORDS = ["all", "rights", "reserved", "Terms", "of", "USE", "privacy", "alle", "rechte"]
+
+
+@given(
+    st.lists(st.sampled_from([*_MARKER_WORDS, "x", ".", "©", "é", " ", "-"]), max_size=12),
+    st.booleans(),
+)
+@settings(max_examples=300, deadline=None)
+def test_footer_markers_found_as_by_a_plain_search(words: list[str], spaced: bool) -> None:
+    """The phrase check before the search of the floating footer patterns rules out no line."""
+    import re
+
+    knowledge = load_knowledge()
+    line = (" " if spaced else "").join(words)
+    union = re.compile("|".join(f"(?:{p.pattern})" for p in knowledge.footer_markers), re.I)
+    assert LineRules.build(knowledge).footer(line) == bool(union.search(line))

@@ -277,10 +277,14 @@ class CiteFinder:
 
         for name in dateline_agencies:
             cite(name, self.knowledge.canonical_source(name) or name)
+        # Lowercase names ("dpa") looked for in the whole text once, in each paragraph only then.
+        whole = "\n".join(paragraphs)
+        lowercase = tuple(name for name in self._lowercase_names if name in whole)
         for paragraph in paragraphs:
             # A paragraph without evidence words names no new outlet; asked when a name needs it.
             needs_evidence = not aliases
-            for start, end, possessive, name, known in self._outlet_runs(paragraph, aliases):
+            runs = self._outlet_runs(paragraph, aliases, lowercase)
+            for start, end, possessive, name, known in runs:
                 if needs_evidence:
                     if not self._may_name_an_outlet(paragraph):
                         break
@@ -297,15 +301,17 @@ class CiteFinder:
         return list(printed.values())
 
     def _outlet_runs(
-        self, paragraph: str, aliases: dict[str, str]
+        self, paragraph: str, aliases: dict[str, str], lowercase: tuple[str, ...]
     ) -> Iterator[tuple[int, int, bool, str, str | None]]:
         """The name runs that are known sources or look like outlets: (start, end, possessive,
         name, canonical name when known).
 
         Made lazily, as `find` reads them: the aliases it adds on the way count for the runs
-        after, and a paragraph it gives up on is not scanned further.
+        after, and a paragraph it gives up on is not scanned further. `lowercase`: the lowercase
+        names printed somewhere in the text.
         """
-        runs = _run_parts(paragraph, self._run_matches(paragraph), self._lowercase_names)
+        matches = self._run_matches(paragraph, lowercase)
+        runs = _run_parts(paragraph, matches, self._lowercase_names)
         for text, start, end, possessive in runs:
             name, canonical = self._known_name(text)
             if not name:
@@ -318,9 +324,13 @@ class CiteFinder:
                 continue  # a capitalised first word, or a name that is not an outlet
             yield start, end, possessive, name, known
 
-    def _run_matches(self, paragraph: str) -> Iterator[re.Match[str]]:
-        """The run pattern's matches in the paragraph, found the fastest way that finds them all."""
-        for name in self._lowercase_names:
+    def _run_matches(self, paragraph: str, lowercase: Iterable[str]) -> Iterator[re.Match[str]]:
+        """The run pattern's matches in the paragraph, found the fastest way that finds them all.
+
+        `lowercase`: the lowercase names that may be printed in the paragraph (all of them, or
+        those printed somewhere in its text).
+        """
+        for name in lowercase:
             if name in paragraph:
                 return self._runs.for_text(paragraph).finditer(paragraph)
         # No lowercase name printed: every run opens with a capital.

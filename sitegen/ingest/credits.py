@@ -79,12 +79,14 @@ class CreditReader:
         )
         # Cheap first look: no label word, "©" or "/" near the end means no credit.
         self._hint_words = frozenset(w for label in knowledge.credit_labels for w in label.split())
-        # Text holding none of these holds no hint word ("photo" is in "photograph" too).
+        # Text holding none of these holds no hint word ("photo" is in "photograph" too); ASCII
+        # text holds none but the ASCII ones.
         self._hint_cores = tuple(
             sorted(
                 w for w in self._hint_words if not any(o != w and o in w for o in self._hint_words)
             )
         )
+        self._ascii_hint_cores = tuple(w for w in self._hint_cores if w.isascii())
         trailing = "|".join(re.escape(t) for t in knowledge.credit_trailing)
         self._trailing = re.compile(rf"\s*(?:{trailing})\s*$", re.IGNORECASE)
         self._has_trailing = NeedsPhrase(knowledge.credit_trailing)
@@ -94,7 +96,8 @@ class CreditReader:
         self.split = functools.lru_cache(maxsize=4096)(self.split)
 
     def _has_hint_word(self, folded: str) -> bool:
-        if not any(map(folded.__contains__, self._hint_cores)):
+        cores = self._ascii_hint_cores if folded.isascii() else self._hint_cores
+        if not any(map(folded.__contains__, cores)):
             return False  # a few substring scans rule out most lines
         return not self._hint_words.isdisjoint(_HINT_WORDS(folded))
 

@@ -10,6 +10,9 @@ import functools
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
+from re import _constants as _regex_codes  # how `re` parses: private, but stable since 3.11
+from re import _parser as _regex_parser
+from typing import Any
 
 from sitegen.ingest.knowledge import Knowledge
 
@@ -113,6 +116,44 @@ class NeedsPhrase:
         return any(map(lowered.__contains__, self._ascii))
 
 
+def required_phrases(pattern: str, flags: int = 0) -> frozenset[str] | None:
+    """Literal phrases one of which every match of the pattern holds; None when not known.
+
+    Read from the pattern as `re` itself parses it: the first run of literal characters after
+    zero-width assertions (`\\b`, `^`, lookarounds), or such a run for each alternative of a
+    leading group. With the phrases `NeedsPhrase` can rule a text out before a slow search.
+    """
+    return _leading_phrases(list(_regex_parser.parse(pattern, flags)))
+
+
+def _leading_phrases(items: list[tuple[Any, Any]]) -> frozenset[str] | None:
+    phrase: list[str] = []
+    for op, argument in items:
+        if op is _LITERAL:
+            phrase.append(chr(argument))
+        elif phrase:
+            break
+        elif op in _ZERO_WIDTH:
+            continue
+        elif op is _SUBPATTERN and not argument[1] and not argument[2]:
+            return _leading_phrases(list(argument[3]))  # a group with no flags of its own
+        elif op is _BRANCH:
+            alternatives = [_leading_phrases(list(a)) for a in argument[1]]
+            if any(a is None for a in alternatives):
+                return None
+            return frozenset().union(*alternatives)
+        elif op in _REPEATS and argument[0] >= 1:
+            return _leading_phrases(list(argument[2]))
+        else:
+            return None
+    return frozenset({"".join(phrase)}) if phrase else None
+
+
+_LITERAL, _SUBPATTERN, _BRANCH = _regex_codes.LITERAL, _regex_codes.SUBPATTERN, _regex_codes.BRANCH
+_ZERO_WIDTH = (_regex_codes.AT, _regex_codes.ASSERT, _regex_codes.ASSERT_NOT)
+_REPEATS = (_regex_codes.MAX_REPEAT, _regex_codes.MIN_REPEAT)
+
+
 @functools.cache
 def _matches_ascii(character: str) -> bool:
     """Whether re.IGNORECASE lets this character match an ASCII one."""
@@ -205,6 +246,12 @@ class AnyOf:
         floating = [p.pattern for p in patterns if not p.pattern.startswith("^")]
         self._anchored = _union(anchored)
         self._floating = _union(floating)
+        # The floating ones are searched only in lines that hold one of their phrases.
+        phrases = [required_phrases(p, re.IGNORECASE) for p in floating]
+        known = [p for p in phrases if p is not None]
+        self._floating_needs = (
+            NeedsPhrase(frozenset().union(*known)) if floating and known == phrases else None
+        )
 
     def __call__(self, line: str) -> bool:
         return self.match(line) is not None
@@ -213,7 +260,11 @@ class AnyOf:
         """The match of the first pattern that matches, or None."""
         if self._anchored is not None and (found := self._anchored.match(line)):
             return found
-        return self._floating.search(line) if self._floating is not None else None
+        if self._floating is None:
+            return None
+        if self._floating_needs is not None and not self._floating_needs.may_match(line):
+            return None
+        return self._floating.search(line)
 
 
 def _union(patterns: list[str]) -> re.Pattern[str] | None:
