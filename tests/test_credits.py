@@ -1,6 +1,8 @@
 from __future__ import annotations
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from sitegen.ingest.credits import CreditReader
 from sitegen.ingest.knowledge import load_knowledge
@@ -76,3 +78,23 @@ def test_people_are_told_from_agencies() -> None:
         "Person",
         "Ana Ruiz",
     )
+
+
+_CAPTION_WORDS = [
+    "A view,", "of the harbour.", "Photo:", "Foto", "©", "(", ")", "[", "]", "/", "for", "via",
+    "AFP", "Jane Doe", "REUTERS", ".", "by", "Getty Images", "\n", " ",
+]  # fmt: skip
+
+
+@given(st.lists(st.sampled_from(_CAPTION_WORDS), max_size=14), st.booleans())
+@settings(max_examples=400, deadline=None)
+def test_only_patterns_that_cannot_match_are_skipped(words: list[str], spaced: bool) -> None:
+    reader = CreditReader(load_knowledge())
+    line = (" " if spaced else "").join(words)
+    every = (
+        reader._parenthesised, reader._inner_label, reader._labelled, reader._copyright,
+        reader._unlabelled, reader._bracketed, reader._square,
+    )  # fmt: skip
+    tried = reader._patterns_that_may_match(line)
+    assert [p for p in every if p in tried] == tried  # the same order
+    assert all(p in tried for p in every if p.match(line))

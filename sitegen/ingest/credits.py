@@ -123,16 +123,7 @@ class CreditReader:
         ):
             return None
         line = self._gallery.sub("", self._without_trailing(line))
-        patterns = (
-            self._parenthesised,
-            self._inner_label,
-            self._labelled,
-            self._copyright,
-            self._unlabelled,
-            self._bracketed,
-            self._square,
-        )
-        for pattern in patterns:
+        for pattern in self._patterns_that_may_match(line):
             match = pattern.match(line)
             if match is None:
                 continue
@@ -147,6 +138,25 @@ class CreditReader:
                 continue
             return CaptionCredit(caption=caption, credit=credit)
         return None
+
+    def _patterns_that_may_match(self, line: str) -> list[re.Pattern[str]]:
+        """The caption patterns in the order they are tried, less those the line's last
+        character (before a final line break, as `$` reads it), a missing "©" or a missing
+        joint ("/", "for", "via") rules out."""
+        last = line.removesuffix("\n")[-1:]
+        patterns = []
+        if last == ")":
+            patterns += (self._parenthesised, self._inner_label)
+        patterns.append(self._labelled)
+        if "©" in line:
+            patterns.append(self._copyright)
+        if "/" in line or "for" in line or "via" in line:
+            patterns.append(self._unlabelled)
+            if last in (")", "]"):
+                patterns.append(self._bracketed)
+            if last == "]":
+                patterns.append(self._square)
+        return patterns
 
     def _agency_credit(self, credit: str) -> bool:
         """An unlabelled "Name / AGENCY" counts when it ends with an agency or is in capitals."""
