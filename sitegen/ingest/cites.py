@@ -86,9 +86,10 @@ _CAPITALISED_RUNS = AsciiFast(_DEFAULT_RUNS)
 _WORD_IN_RUN = re.compile(r"\S+")
 
 
-# Every ASCII capital as "A", every other ASCII character as a space.
-_ASCII_CAPITALS_MARKED = str.maketrans(
-    {chr(c): "A" if chr(c).isupper() else " " for c in range(128)}
+# Every ASCII capital as "A", every other ASCII character as a space (a `bytes.translate` table:
+# a byte loop, several times quicker than `str.translate`).
+_ASCII_CAPITALS_MARKED = bytes(
+    ord("A") if chr(c).isupper() and c < 128 else ord(" ") for c in range(256)
 )
 
 
@@ -98,15 +99,15 @@ def _capitalised_matches(text: str, pattern: re.Pattern[str]) -> Iterator[re.Mat
     `re` tries the pattern at every position; here it is tried only where a capital stands,
     found by `str.find` on a copy with the capitals marked: the same matches, found faster.
     """
-    marked = text.translate(_ASCII_CAPITALS_MARKED)
-    start = marked.find("A")
+    marked = text.encode("ascii").translate(_ASCII_CAPITALS_MARKED)
+    start = marked.find(b"A")
     while start >= 0:
         match = pattern.match(text, start)
         if match is None:
-            start = marked.find("A", start + 1)
+            start = marked.find(b"A", start + 1)
         else:
             yield match
-            start = marked.find("A", match.end())
+            start = marked.find(b"A", match.end())
 
 
 def name_runs(

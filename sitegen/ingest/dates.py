@@ -8,6 +8,7 @@ to UTC); without a zone it stays a calendar date, because a zone is never invent
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import re
 from dataclasses import dataclass
 from typing import Literal
@@ -100,6 +101,8 @@ class DateReader:
         self._month_word = re.compile(
             "|".join(map(re.escape, sorted(month_words, key=len, reverse=True))), re.IGNORECASE
         )
+        # The same few words stand before the figures of many lines: each is looked up once.
+        self._is_month_word = functools.lru_cache(maxsize=4096)(self._is_month_word)
 
     @staticmethod
     def _label_pattern(labels: tuple[str, ...]) -> re.Pattern[str]:
@@ -198,7 +201,10 @@ class DateReader:
         words = _LETTER_RUNS(text[: figure.start()])
         if words and text[: figure.start()].endswith(words[-1]):
             words.pop()  # glued to the figure
-        return any(self._is_leftover_word(w) and not self._month_word.fullmatch(w) for w in words)
+        return any(self._is_leftover_word(w) and not self._is_month_word(w) for w in words)
+
+    def _is_month_word(self, word: str) -> bool:
+        return self._month_word.fullmatch(word) is not None
 
     def _segment(self, text: str, kind: DateKind) -> DateLine | None:
         if not _YEAR.search(text) or self._has_leftover_words_before_figures(text):
@@ -219,8 +225,8 @@ class DateReader:
 
         'Updated Dec. 20, 2024 at 9:31 p.m. EST|Published Dec. 20, 2024 …' holds both.
         """
-        if len(line) > 160:
-            return []
+        if len(line) > 160 or not _YEAR.search(line):
+            return []  # every date has a year
         results: list[DateLine] = []
         for segment in re.split(r"\s*\|\s*", line) if "|" in line else [line]:
             if not segment:

@@ -19,9 +19,9 @@ from sitegen.ingest.knowledge import Knowledge
 _WORD = re.compile(r"[^\W_][\w'’.&-]*")
 _LETTER_WORD = re.compile(r"[^\W\d_]{2,}")
 # On ASCII text: letters marked "a", all else a space, so each run of two or more letters
-# opens with " aa" (after a leading space): counted by str.count instead of a regex.
-_ASCII_LETTERS_MARKED = str.maketrans(
-    {chr(c): "a" if chr(c).isalpha() else " " for c in range(128)}
+# opens with " aa" (after a leading space): counted by bytes.count instead of a regex.
+_ASCII_LETTERS_MARKED = bytes(
+    ord("a") if chr(c).isalpha() and c < 128 else ord(" ") for c in range(256)
 )
 _LIST_ITEM = re.compile(r"^(?:(?P<number>\d{1,3})[.)]|[-•*–·▪●◦‣])\s+(?P<text>\S.*)$")
 _SENTENCE_MARKS = (".", "!", "?", "…", ":", ";")
@@ -171,7 +171,7 @@ def letter_word_count(line: str) -> int:
     if len(line) > 240:
         return line.count(" ") + 1
     if line.isascii():
-        return (" " + line.translate(_ASCII_LETTERS_MARKED)).count(" aa")
+        return (b" " + line.encode("ascii").translate(_ASCII_LETTERS_MARKED)).count(b" aa")
     return len(_LETTER_WORD.findall(line))
 
 
