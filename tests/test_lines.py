@@ -196,19 +196,28 @@ def test_required_phrases(pattern: str, phrases: set[str] | None) -> None:
     assert required_phrases(pattern, re.IGNORECASE) == (None if phrases is None else phrases)
 
 
-_MARKER_WORDS = ["all", "rights", "reserved", "Terms", "of", "USE", "privacy", "alle", "rechte"]
+_MARKER_WORDS = [
+    "all", "rights", "reserved", "Terms", "of", "USE", "privacy", "alle", "rechte", "Share", "on",
+    "Facebook", "©", "2024", "More", "from", "comments", "3", "min", "read", "Sign", "up", "for",
+    "newsletter", "é", "K", "x", ".", " ", "-", "@", "(c)", ":",
+]  # fmt: skip
 
 
-@given(
-    st.lists(st.sampled_from([*_MARKER_WORDS, "x", ".", "©", "é", " ", "-"]), max_size=12),
-    st.booleans(),
-)
-@settings(max_examples=300, deadline=None)
-def test_footer_markers_found_as_by_a_plain_search(words: list[str], spaced: bool) -> None:
-    """The phrase check before the search of the floating footer patterns rules out no line."""
+@given(st.lists(st.sampled_from(_MARKER_WORDS), max_size=10), st.booleans())
+@settings(max_examples=500, deadline=None)
+def test_line_patterns_found_as_by_a_plain_search(
+    rules: LineRules, words: list[str], spaced: bool
+) -> None:
+    """The first-letter and phrase checks before the footer and boilerplate patterns rule out
+    no line that one of them matches."""
     import re
 
-    knowledge = load_knowledge()
+    knowledge = rules.knowledge
     line = (" " if spaced else "").join(words)
-    union = re.compile("|".join(f"(?:{p.pattern})" for p in knowledge.footer_markers), re.I)
-    assert LineRules.build(knowledge).footer(line) == bool(union.search(line))
+    for patterns, any_of in (
+        (knowledge.footer_markers, rules.footer),
+        (knowledge.boilerplate_patterns, rules.boilerplate),
+    ):
+        union = re.compile("|".join(f"(?:{p.pattern})" for p in patterns), re.IGNORECASE)
+        assert any_of(line) == bool(union.search(line)), line
+        assert (any_of.match(line) is not None) == bool(union.search(line)), line

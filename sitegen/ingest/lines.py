@@ -252,17 +252,25 @@ class AnyOf:
         self._floating_needs = (
             NeedsPhrase(frozenset().union(*known)) if floating and known == phrases else None
         )
+        self._anchored_by_first, self._anchored_for_other = _by_first_character(anchored)
 
     def __call__(self, line: str) -> bool:
-        return self.match(line) is not None
+        """Whether any pattern matches: on ASCII lines only the anchored patterns that can open
+        with the line's first character are tried."""
+        if not line.isascii():
+            return self.match(line) is not None
+        anchored = self._anchored_by_first.get(line[:1].lower(), self._anchored_for_other)
+        if anchored is not None and anchored.match(line):
+            return True
+        if self._floating is None or not _may_match(self._floating_needs, line):
+            return False
+        return self._floating.search(line) is not None
 
     def match(self, line: str) -> re.Match[str] | None:
         """The match of the first pattern that matches, or None."""
         if self._anchored is not None and (found := self._anchored.match(line)):
             return found
-        if self._floating is None:
-            return None
-        if self._floating_needs is not None and not self._floating_needs.may_match(line):
+        if self._floating is None or not _may_match(self._floating_needs, line):
             return None
         return self._floating.search(line)
 
@@ -271,6 +279,40 @@ def _union(patterns: list[str]) -> re.Pattern[str] | None:
     if not patterns:
         return None
     return re.compile("|".join(f"(?:{p})" for p in patterns), re.IGNORECASE)
+
+
+def _may_match(needs: NeedsPhrase | None, line: str) -> bool:
+    return needs is None or needs.may_match(line)
+
+
+def _by_first_character(
+    patterns: list[str],
+) -> tuple[dict[str, re.Pattern[str] | None], re.Pattern[str] | None]:
+    """For ASCII lines: the union of the patterns that can match a line opening with each
+    (lowercased) character, and the union for lines opening with any other character.
+
+    A pattern whose every match opens with a known phrase (`required_phrases`) can match an
+    ASCII line only when the line opens with the first letter of one, in either case; other
+    patterns are tried on every line. A phrase opening with a non-ASCII letter that
+    re.IGNORECASE lets match an ASCII one (the Kelvin sign) counts as not known.
+    """
+    openers: list[frozenset[str] | None] = []
+    for pattern in patterns:
+        phrases = required_phrases(pattern, re.IGNORECASE)
+        firsts = None if phrases is None else frozenset(p[0].lower() for p in phrases)
+        if firsts is not None and any(not c.isascii() and _matches_ascii(c) for c in firsts):
+            firsts = None
+        openers.append(firsts)
+    always = [p for p, firsts in zip(patterns, openers, strict=True) if firsts is None]
+    by_first = {}
+    for character in sorted({c for firsts in openers if firsts for c in firsts if c.isascii()}):
+        opening = [
+            p
+            for p, firsts in zip(patterns, openers, strict=True)
+            if firsts is None or character in firsts
+        ]
+        by_first[character] = _union(opening)
+    return by_first, _union(always)
 
 
 @dataclass(frozen=True)  # no slots: __post_init__ installs per-instance caches
