@@ -23,7 +23,8 @@ _LETTER_WORD = re.compile(r"[^\W\d_]{2,}")
 _ASCII_LETTERS_MARKED = bytes(
     ord("a") if chr(c).isalpha() and c < 128 else ord(" ") for c in range(256)
 )
-_LIST_ITEM = re.compile(r"^(?:(?P<number>\d{1,3})[.)]|[-•*–·▪●◦‣])\s+(?P<text>\S.*)$")
+_LIST_MARKS = "-•*–·▪●◦‣"
+_LIST_ITEM = re.compile(rf"^(?:(?P<number>\d{{1,3}})[.)]|[{_LIST_MARKS}])\s+(?P<text>\S.*)$")
 _SENTENCE_MARKS = (".", "!", "?", "…", ":", ";")
 _CLOSING_MARKS = "'\"”’»)]"  # may follow the sentence mark: 'said.”', 'end.)'
 _CLOSING_QUOTES = ('"', "”", "»")  # end a sentence on their own
@@ -189,6 +190,9 @@ def is_prose(line: str) -> bool:
 
 def list_item(line: str) -> tuple[str, bool] | None:
     """(item text, ordered) for "1. text", "- text", "• text"; None otherwise."""
+    first = line[:1]
+    if not first.isdigit() and first not in _LIST_MARKS:  # every \d is a digit
+        return None
     match = _LIST_ITEM.match(line)
     if match is None:
         return None
