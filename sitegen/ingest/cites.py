@@ -311,8 +311,29 @@ class CiteFinder:
         after, and a paragraph it gives up on is not scanned further. `lowercase`: the lowercase
         names printed somewhere in the text.
         """
-        matches = self._run_matches(paragraph, lowercase)
-        runs = _run_parts(paragraph, matches, self._lowercase_names)
+        for match in self._run_matches(paragraph, lowercase):
+            start, end = match.span()
+            chunk = paragraph[start:end]
+            runs: Iterable[tuple[str, int, int, bool]]
+            if chunk.isascii() and "'" not in chunk and "." not in chunk:
+                # ASCII capitals are real capitals: the match is one name as matched. The usual
+                # one, a capitalised first word of a sentence, is ruled out first and cheaply.
+                if (
+                    " " not in chunk
+                    and chunk not in aliases
+                    and _opens_sentence(paragraph, start)
+                    and self._known_name(chunk)[1] is None
+                ):
+                    continue
+                runs = ((chunk, start, end, False),)
+            else:
+                runs = _runs_in_chunk(paragraph, start, chunk, self._lowercase_names)
+            yield from self._outlets_among(runs, paragraph, aliases)
+
+    def _outlets_among(
+        self, runs: Iterable[tuple[str, int, int, bool]], paragraph: str, aliases: dict[str, str]
+    ) -> Iterator[tuple[int, int, bool, str, str | None]]:
+        """Those of the runs that are known sources or look like outlets (see `_outlet_runs`)."""
         for text, start, end, possessive in runs:
             name, canonical = self._known_name(text)
             if not name:
