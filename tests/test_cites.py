@@ -125,3 +125,37 @@ def test_capitalised_runs_found_at_capitals_only_as_by_a_full_scan() -> None:
     text = "The Harbour Times and McDonald's said. BBC News of Wales & Co. AC/DC x.Y end"
     found = [m.span() for m in _capitalised_matches(text, _CAPITALISED_RUNS.ascii_text)]
     assert found == [m.span() for m in _DEFAULT_RUNS.finditer(text)]
+
+
+@pytest.mark.parametrize(
+    "paragraph",
+    [
+        "Council votes. Reuters reported on Monday, citing the Harbour Times. NNA said so.",
+        "HAMBURG (dpa) - Officials said. According to the news agency Baltica, it rained.",
+        "Das berichtete die Nachrichtenagentur dpa. Laut „Spiegel“ war es kalt.",
+        "The BBC’s report, quoted by Le Monde. McDonald's said. O'Brien told RTÉ News.",
+        '"Reuters" said. (AFP) wrote: the Nordvest News Agency (NNA) reported it.',
+    ],
+)
+def test_outlet_runs_are_the_name_runs_that_may_be_outlets(
+    finder: CiteFinder, paragraph: str
+) -> None:
+    from sitegen.ingest.cites import _opens_sentence, _trimmed_start
+
+    aliases = {"NNA": "Nordvest News Agency"}
+    expected = []
+    for run in name_runs(paragraph, finder._runs.any_text, finder._lowercase_names):
+        name, canonical = finder._known_name(run.text)
+        known = aliases.get(name) or canonical
+        start = _trimmed_start(run.text, run.start, name) if name else run.start
+        if not name or (
+            known is None
+            and (
+                (" " not in name and _opens_sentence(paragraph, start))
+                or not finder._is_outlet(name, paragraph, start)
+            )
+        ):
+            continue
+        expected.append((start, run.end, run.possessive, name, known))
+    lowercase = tuple(finder._lowercase_names)
+    assert list(finder._outlet_runs(paragraph, aliases, lowercase)) == expected

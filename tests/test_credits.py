@@ -1,6 +1,8 @@
 from __future__ import annotations
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from sitegen.ingest.credits import CreditReader
 from sitegen.ingest.knowledge import load_knowledge
@@ -141,3 +143,19 @@ def test_joined_caption_and_credit_split_back(credits: CreditReader) -> None:
     split = credits.split(credits.join("Volunteers count fish.", "River Alliance"))
     assert split is not None
     assert (split.caption, split.credit) == ("Volunteers count fish.", "River Alliance")
+
+
+_CAPTION_WORDS = [
+    "A view,", "of the harbour.", "Photo:", "Foto", "©", "(", ")", "[", "]", "/", "for", "via",
+    "AFP", "Jane Doe", "REUTERS", ".", "by", "Getty Images", "\n", " ", "|", "—", " - ", ":",
+    "Copyright", "Image", "1990Image:", "PA Wire", "dpa",
+]  # fmt: skip
+
+
+@given(st.lists(st.sampled_from(_CAPTION_WORDS), max_size=14), st.booleans())
+@settings(max_examples=400, deadline=None)
+def test_only_patterns_that_cannot_match_are_skipped(words: list[str], spaced: bool) -> None:
+    reader = CreditReader(load_knowledge())
+    line = (" " if spaced else "").join(words)
+    skipped = [p for p in reader._patterns if not reader._may_match(p, line)]
+    assert not [p.pattern for p in skipped if p.match(line)]

@@ -1,6 +1,8 @@
 from __future__ import annotations
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from sitegen.ingest.knowledge import load_knowledge
 from sitegen.ingest.lines import (
@@ -206,3 +208,54 @@ def test_long_clutter_is_known_by_how_it_opens(rules: LineRules, line: str) -> N
 def test_long_paragraphs_that_open_like_short_clutter(rules: LineRules, line: str) -> None:
     assert len(line) > 160
     assert not rules.is_boilerplate(line)
+
+
+@pytest.mark.parametrize(
+    ("pattern", "phrases"),
+    [
+        (r"\ball rights reserved\b", {"all rights reserved"}),
+        (r"\b(alle rechte|tous droits)\b", {"alle rechte", "tous droits"}),
+        (r"\bterms of (use|service)\b.*\bprivacy\b", {"terms of "}),
+        (r"\bcomments?$", {"comment"}),  # the optional "s" is not required
+        (r"(?=q)abc", {"abc"}),
+        (r"(?:xy)+z", {"xy"}),
+        (r"a|bc", {"a", "bc"}),
+        (r"(?i:ab)c", None),  # a group's own flags: not read
+        (r"[ab]c", None),
+        (r"x*ab", None),
+        (r"(a|[bc])d", None),
+    ],
+)
+def test_required_phrases(pattern: str, phrases: set[str] | None) -> None:
+    import re
+
+    from sitegen.ingest.lines import required_phrases
+
+    assert required_phrases(pattern, re.IGNORECASE) == (None if phrases is None else phrases)
+
+
+_MARKER_WORDS = [
+    "all", "rights", "reserved", "Terms", "of", "USE", "privacy", "alle", "rechte", "Share", "on",
+    "Facebook", "©", "2024", "More", "from", "comments", "3", "min", "read", "Sign", "up", "for",
+    "newsletter", "é", "K", "x", ".", " ", "-", "@", "(c)", ":",
+]  # fmt: skip
+
+
+@given(st.lists(st.sampled_from(_MARKER_WORDS), max_size=10), st.booleans())
+@settings(max_examples=500, deadline=None)
+def test_line_patterns_found_as_by_a_plain_search(
+    rules: LineRules, words: list[str], spaced: bool
+) -> None:
+    """The first-letter and phrase checks before the footer and boilerplate patterns rule out
+    no line that one of them matches."""
+    import re
+
+    knowledge = rules.knowledge
+    line = (" " if spaced else "").join(words)
+    for patterns, any_of in (
+        (knowledge.footer_markers, rules.footer),
+        (knowledge.boilerplate_patterns, rules.boilerplate),
+    ):
+        union = re.compile("|".join(f"(?:{p.pattern})" for p in patterns), re.IGNORECASE)
+        assert any_of(line) == bool(union.search(line)), line
+        assert (any_of.match(line) is not None) == bool(union.search(line)), line

@@ -124,12 +124,14 @@ class CreditReader:
         )
         # Cheap first look: no label word, "©" or "/" near the end means no credit.
         self._hint_words = frozenset(w for label in knowledge.credit_labels for w in label.split())
-        # Text holding none of these holds no hint word ("photo" is in "photograph" too).
+        # Text holding none of these holds no hint word ("photo" is in "photograph" too); ASCII
+        # text holds none but the ASCII ones.
         self._hint_cores = tuple(
             sorted(
                 w for w in self._hint_words if not any(o != w and o in w for o in self._hint_words)
             )
         )
+        self._ascii_hint_cores = tuple(w for w in self._hint_cores if w.isascii())
         trailing = "|".join(re.escape(t) for t in knowledge.credit_trailing)
         self._trailing = re.compile(rf"\s*(?:{trailing})\s*$", re.IGNORECASE)
         self._has_trailing = NeedsPhrase(knowledge.credit_trailing)
@@ -151,7 +153,8 @@ class CreditReader:
         self.split = functools.lru_cache(maxsize=4096)(self.split)
 
     def _has_hint_word(self, folded: str) -> bool:
-        if not any(map(folded.__contains__, self._hint_cores)):
+        cores = self._ascii_hint_cores if folded.isascii() else self._hint_cores
+        if not any(map(folded.__contains__, cores)):
             return False  # a few substring scans rule out most lines
         return not self._hint_words.isdisjoint(_HINT_WORDS(folded))
 
@@ -198,13 +201,26 @@ class CreditReader:
         return None
 
     def _may_match(self, pattern: re.Pattern[str], line: str) -> bool:
-        """Cheap tests that rule out the patterns that scan the whole line for a mark."""
+        """Cheap tests that rule out a pattern: the mark it needs is missing, or the line does
+        not end as the pattern's `$` wants (lines carry no line break)."""
+        if pattern is self._labelled:
+            return True
         if pattern is self._separated:
             return "|" in line or "—" in line or "–" in line or " - " in line
         if pattern is self._glued:
             return ":" in line
-        if pattern is self._agency_bracket:
-            return line.endswith(")")
+        if pattern is self._copyright:
+            return "©" in line
+        last = line.removesuffix("\n")[-1:]  # `$` matches before a final line break
+        if pattern in (self._parenthesised, self._inner_label, self._agency_bracket):
+            return last == ")"
+        # The others need names joined by "/", "for" or "via".
+        if "/" not in line and "for" not in line and "via" not in line:
+            return False
+        if pattern is self._bracketed:
+            return last in (")", "]")
+        if pattern is self._square:
+            return last == "]"
         return True
 
     def _credit_fits(

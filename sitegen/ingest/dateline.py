@@ -36,7 +36,10 @@ class DatelineReader:
         Forms: 'Hamburg (dpa) -', 'POTES, Spain —', 'Pyongyang, June 19, 2024 —',
         'LONDON, June 19 (Reuters) -'. A date without a year is allowed but not used.
         """
-        match = self._regex.match(paragraph[:160])
+        head = paragraph[:160]
+        if "-" not in head and "—" not in head and "–" not in head:
+            return None, None, None, 0  # no dash, no dateline: told before the pattern
+        match = self._regex.match(head)
         if match is None:
             return None, None, None, 0
         place, region, day = match.group("place"), "", None

@@ -8,6 +8,7 @@ to UTC); without a zone it stays a calendar date, because a zone is never invent
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -106,6 +107,8 @@ class DateReader:
         self._month_word = re.compile(
             "|".join(map(re.escape, sorted(month_words, key=len, reverse=True))), re.IGNORECASE
         )
+        # The same few words stand before the figures of many lines: each is looked up once.
+        self._is_month_word = functools.lru_cache(maxsize=4096)(self._is_month_word)
 
     @staticmethod
     def _label_pattern(labels: tuple[str, ...]) -> re.Pattern[str]:
@@ -204,7 +207,10 @@ class DateReader:
         words = _LETTER_RUNS(text[: figure.start()])
         if words and text[: figure.start()].endswith(words[-1]):
             words.pop()  # glued to the figure
-        return any(self._is_leftover_word(w) and not self._month_word.fullmatch(w) for w in words)
+        return any(self._is_leftover_word(w) and not self._is_month_word(w) for w in words)
+
+    def _is_month_word(self, word: str) -> bool:
+        return self._month_word.fullmatch(word) is not None
 
     def _segment(self, text: str, kind: DateKind, labelled: bool = False) -> DateLine | None:
         found = self._short_date(text) if labelled else None
@@ -240,8 +246,8 @@ class DateReader:
 
         'Updated Dec. 20, 2024 at 9:31 p.m. EST|Published Dec. 20, 2024 …' holds both.
         """
-        if len(line) > 160:
-            return []
+        if len(line) > 160 or not (_YEAR.search(line) or _SHORT_DATE.search(line)):
+            return []  # every date has a year (two-digit ones only after a label)
         results: list[DateLine] = []
         segments = re.split(r"\s*\|\s*", line) if "|" in line else [line]
         for segment in segments:

@@ -10,17 +10,21 @@ import functools
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
+from re import _constants as _regex_codes  # how `re` parses: private, but stable since 3.11
+from re import _parser as _regex_parser
+from typing import Any
 
 from sitegen.ingest.knowledge import Knowledge
 
 _WORD = re.compile(r"[^\W_][\w'’.&-]*")
 _LETTER_WORD = re.compile(r"[^\W\d_]{2,}")
 # On ASCII text: letters marked "a", all else a space, so each run of two or more letters
-# opens with " aa" (after a leading space): counted by str.count instead of a regex.
-_ASCII_LETTERS_MARKED = str.maketrans(
-    {chr(c): "a" if chr(c).isalpha() else " " for c in range(128)}
+# opens with " aa" (after a leading space): counted by bytes.count instead of a regex.
+_ASCII_LETTERS_MARKED = bytes(
+    ord("a") if chr(c).isalpha() and c < 128 else ord(" ") for c in range(256)
 )
-_LIST_ITEM = re.compile(r"^(?:(?P<number>\d{1,3})[.)]|[-•*–·▪●◦‣])\s+(?P<text>\S.*)$")
+_LIST_MARKS = "-•*–·▪●◦‣"
+_LIST_ITEM = re.compile(rf"^(?:(?P<number>\d{{1,3}})[.)]|[{_LIST_MARKS}])\s+(?P<text>\S.*)$")
 _SENTENCE_MARKS = (".", "!", "?", "…", ":", ";")
 _CLOSING_MARKS = "'\"”’»)]"  # may follow the sentence mark: 'said.”', 'end.)'
 _CLOSING_QUOTES = ('"', "”", "»")  # end a sentence on their own
@@ -114,6 +118,44 @@ class NeedsPhrase:
         return any(map(lowered.__contains__, self._ascii))
 
 
+def required_phrases(pattern: str, flags: int = 0) -> frozenset[str] | None:
+    """Literal phrases one of which every match of the pattern holds; None when not known.
+
+    Read from the pattern as `re` itself parses it: the first run of literal characters after
+    zero-width assertions (`\\b`, `^`, lookarounds), or such a run for each alternative of a
+    leading group. With the phrases `NeedsPhrase` can rule a text out before a slow search.
+    """
+    return _leading_phrases(list(_regex_parser.parse(pattern, flags)))
+
+
+def _leading_phrases(items: list[tuple[Any, Any]]) -> frozenset[str] | None:
+    phrase: list[str] = []
+    for op, argument in items:
+        if op is _LITERAL:
+            phrase.append(chr(argument))
+        elif phrase:
+            break
+        elif op in _ZERO_WIDTH:
+            continue
+        elif op is _SUBPATTERN and not argument[1] and not argument[2]:
+            return _leading_phrases(list(argument[3]))  # a group with no flags of its own
+        elif op is _BRANCH:
+            alternatives = [_leading_phrases(list(a)) for a in argument[1]]
+            if any(a is None for a in alternatives):
+                return None
+            return frozenset().union(*alternatives)
+        elif op in _REPEATS and argument[0] >= 1:
+            return _leading_phrases(list(argument[2]))
+        else:
+            return None
+    return frozenset({"".join(phrase)}) if phrase else None
+
+
+_LITERAL, _SUBPATTERN, _BRANCH = _regex_codes.LITERAL, _regex_codes.SUBPATTERN, _regex_codes.BRANCH
+_ZERO_WIDTH = (_regex_codes.AT, _regex_codes.ASSERT, _regex_codes.ASSERT_NOT)
+_REPEATS = (_regex_codes.MAX_REPEAT, _regex_codes.MIN_REPEAT)
+
+
 @functools.cache
 def _matches_ascii(character: str) -> bool:
     """Whether re.IGNORECASE lets this character match an ASCII one."""
@@ -131,7 +173,7 @@ def letter_word_count(line: str) -> int:
     if len(line) > 240:
         return line.count(" ") + 1
     if line.isascii():
-        return (" " + line.translate(_ASCII_LETTERS_MARKED)).count(" aa")
+        return (b" " + line.encode("ascii").translate(_ASCII_LETTERS_MARKED)).count(b" aa")
     return len(_LETTER_WORD.findall(line))
 
 
@@ -149,6 +191,9 @@ def is_prose(line: str) -> bool:
 
 def list_item(line: str) -> tuple[str, bool] | None:
     """(item text, ordered) for "1. text", "- text", "• text"; None otherwise."""
+    first = line[:1]
+    if not first.isdigit() and first not in _LIST_MARKS:  # every \d is a digit
+        return None
     match = _LIST_ITEM.match(line)
     if match is None:
         return None
@@ -210,15 +255,33 @@ class AnyOf:
         # "^sign up\b.*$"); one that ends in "$" otherwise is written for short lines.
         open_ended = [p.removesuffix(".*$") for p in anchored if _open_ended(p)]
         self._open_ended = _union(open_ended)
+        # The floating ones are searched only in lines that hold one of their phrases.
+        phrases = [required_phrases(p, re.IGNORECASE) for p in floating]
+        known = [p for p in phrases if p is not None]
+        self._floating_needs = (
+            NeedsPhrase(frozenset().union(*known)) if floating and known == phrases else None
+        )
+        self._anchored_by_first, self._anchored_for_other = _by_first_character(anchored)
 
     def __call__(self, line: str) -> bool:
-        return self.match(line) is not None
+        """Whether any pattern matches: on ASCII lines only the anchored patterns that can open
+        with the line's first character are tried."""
+        if not line.isascii():
+            return self.match(line) is not None
+        anchored = self._anchored_by_first.get(line[:1].lower(), self._anchored_for_other)
+        if anchored is not None and anchored.match(line):
+            return True
+        if self._floating is None or not _may_match(self._floating_needs, line):
+            return False
+        return self._floating.search(line) is not None
 
     def match(self, line: str) -> re.Match[str] | None:
         """The match of the first pattern that matches, or None."""
         if self._anchored is not None and (found := self._anchored.match(line)):
             return found
-        return self._floating.search(line) if self._floating is not None else None
+        if self._floating is None or not _may_match(self._floating_needs, line):
+            return None
+        return self._floating.search(line)
 
     def match_opening(self, line: str) -> re.Match[str] | None:
         """The match of a pattern anchored at the start and open at the end, tried on the
@@ -236,6 +299,40 @@ def _union(patterns: list[str]) -> re.Pattern[str] | None:
     if not patterns:
         return None
     return re.compile("|".join(f"(?:{p})" for p in patterns), re.IGNORECASE)
+
+
+def _may_match(needs: NeedsPhrase | None, line: str) -> bool:
+    return needs is None or needs.may_match(line)
+
+
+def _by_first_character(
+    patterns: list[str],
+) -> tuple[dict[str, re.Pattern[str] | None], re.Pattern[str] | None]:
+    """For ASCII lines: the union of the patterns that can match a line opening with each
+    (lowercased) character, and the union for lines opening with any other character.
+
+    A pattern whose every match opens with a known phrase (`required_phrases`) can match an
+    ASCII line only when the line opens with the first letter of one, in either case; other
+    patterns are tried on every line. A phrase opening with a non-ASCII letter that
+    re.IGNORECASE lets match an ASCII one (the Kelvin sign) counts as not known.
+    """
+    openers: list[frozenset[str] | None] = []
+    for pattern in patterns:
+        phrases = required_phrases(pattern, re.IGNORECASE)
+        firsts = None if phrases is None else frozenset(p[0].lower() for p in phrases)
+        if firsts is not None and any(not c.isascii() and _matches_ascii(c) for c in firsts):
+            firsts = None
+        openers.append(firsts)
+    always = [p for p, firsts in zip(patterns, openers, strict=True) if firsts is None]
+    by_first = {}
+    for character in sorted({c for firsts in openers if firsts for c in firsts if c.isascii()}):
+        opening = [
+            p
+            for p, firsts in zip(patterns, openers, strict=True)
+            if firsts is None or character in firsts
+        ]
+        by_first[character] = _union(opening)
+    return by_first, _union(always)
 
 
 @dataclass(frozen=True)  # no slots: __post_init__ installs per-instance caches

@@ -71,7 +71,8 @@ def normalised_lines(text: str) -> list[str]:
     """
     lines = []
     for line in _canonical_characters(text).split("\n"):
-        if "  " in line or line.startswith(" ") or line.endswith(" "):
+        line = line.strip(" ")
+        if "  " in line:
             line = " ".join(filter(None, line.split(" ")))
         if line:
             lines.append(line)
