@@ -442,47 +442,47 @@ def present(rows):  # rows: numpy (n, permutations) -> numpy bool (n,)
     return rows[:, 0] != np.uint64(_EMPTY)
 
 
-def _buckets(rows, tuning: Tuning) -> Iterator[list[int]]:  # rows: numpy (n, permutations)
-    """Groups of article indexes that agree on at least one whole band of their signatures."""
-    import numpy as np
-
-    found = np.flatnonzero(present(rows))
-    keys_by_band = band_keys(rows[found], tuning)
-    for band in range(keys_by_band.shape[1]):
-        keys = keys_by_band[:, band]
-        order = np.argsort(keys, kind="stable")
-        ordered = keys[order]
-        edges = np.flatnonzero(ordered[1:] != ordered[:-1]) + 1
-        starts = np.concatenate(([0], edges))
-        ends = np.concatenate((edges, [len(ordered)]))
-        for first, stop in zip(starts[ends - starts > 1], ends[ends - starts > 1], strict=True):
-            yield found[order[first:stop]].tolist()
-
-
-def _window_pairs(members: list[int], days: Sequence[int | None], window: int):
-    """Pairs of a bucket within `window` days of each other; undated members pair with all."""
-    dated = sorted((i for i in members if days[i] is not None), key=lambda i: (days[i], i))
-    undated = [i for i in members if days[i] is None]
-    for position, i in enumerate(dated):
-        for j in dated[position + 1 :]:
-            if days[j] - days[i] > window:  # type: ignore[operator]
-                break
-            yield (i, j) if i < j else (j, i)
-    for i in undated:
-        for j in members:
-            if j != i:
-                yield (i, j) if i < j else (j, i)
-
-
 def candidate_pairs(
     rows, days: Sequence[int | None], tuning: Tuning
 ) -> set[tuple[int, int]]:  # rows: numpy (n, permutations)
     """Every pair that shares an LSH bucket and a date window: never all pairs of the site."""
-    pairs: set[tuple[int, int]] = set()
-    for members in _buckets(rows, tuning):
-        if len(members) <= tuning.crowded:
-            pairs.update(_window_pairs(members, days, tuning.window_days))
-    return pairs
+    found = _candidates(band_keys(rows, tuning), present(rows), days, tuning)
+    return {(i, j) for i, j in found.tolist()}
+
+
+def _candidates(keys, rows_present, days: Sequence[int | None], tuning: Tuning):
+    """`candidate_pairs` (numpy (pairs, 2) int64, sorted, without repeats) from the rows' band
+    keys (n, bands) and which rows have words: bucket pairs found in numpy, a band at a time."""
+    import numpy as np
+
+    found = np.flatnonzero(rows_present)
+    undated = np.array([day is None for day in days], dtype=bool)
+    day = np.array([0 if d is None else d for d in days], dtype=np.int64)
+    codes = [np.empty(0, dtype=np.int64)]
+    for band in range(keys.shape[1]):
+        left, right = (found[side] for side in _bucket_pairs(keys[found, band], tuning.crowded))
+        near = undated[left] | undated[right] | (abs(day[left] - day[right]) <= tuning.window_days)
+        low, high = np.minimum(left, right)[near], np.maximum(left, right)[near]
+        codes.append(low * len(days) + high)  # one number per pair, ordered as the pairs are
+    return np.stack(np.divmod(np.unique(np.concatenate(codes)), len(days)), axis=1)
+
+
+def _bucket_pairs(keys, crowded: int):  # keys: numpy (m,) -> two numpy int64 (pairs,)
+    """Every pair of positions whose keys are equal, in buckets of two to `crowded` positions
+    (a bucket with more is ignored); buckets of one size are paired all at once."""
+    import numpy as np
+
+    order = np.argsort(keys, kind="stable")
+    ordered = keys[order]
+    starts = np.flatnonzero(np.concatenate(([True], ordered[1:] != ordered[:-1])))
+    sizes = np.diff(np.append(starts, len(keys)))
+    lefts, rights = [np.empty(0, dtype=np.int64)], [np.empty(0, dtype=np.int64)]
+    for size in np.unique(sizes[(sizes > 1) & (sizes <= crowded)]).tolist():
+        members = order[starts[sizes == size][:, None] + np.arange(size)]  # (buckets, size)
+        first, second = np.triu_indices(size, 1)
+        lefts.append(members[:, first].ravel())
+        rights.append(members[:, second].ravel())
+    return np.concatenate(lefts), np.concatenate(rights)
 
 
 def jaccard(first: frozenset[str], second: frozenset[str]) -> float:
@@ -675,18 +675,17 @@ def _detected_pairs(
     is_common = counted > _common_limit(len(articles), tuning)
     sets = [words[~is_common[words]] for words in enough]
     rows = _signatures_of(sets, vocabulary.hashes(), tuning)
+    bands, rows_present = band_keys(rows, tuning), present(rows)
     similar = (
-        (pair, _shared_share(sets[pair[0]], sets[pair[1]]))
-        for pair in candidate_pairs(rows, days, tuning)
+        ((i, j), _shared_share(sets[i], sets[j]))
+        for i, j in _candidates(bands, rows_present, days, tuning).tolist()
     )
-    pairs = {pair: share for pair, share in sorted(similar) if share >= tuning.threshold}
+    pairs = {pair: share for pair, share in similar if share >= tuning.threshold}
     counts = Counter({spelled[n]: int(counted[n]) for n in np.flatnonzero(counted)})
     common = frozenset(spelled[n] for n in np.flatnonzero(is_common))
     if store is not None and story_state.worth_keeping(len(articles)):
         ids = tuple(zip(keys, days, strict=True))
-        state = story_state.DetectionState(
-            ids, band_keys(rows, tuning), present(rows), counts, common, pairs
-        )
+        state = story_state.DetectionState(ids, bands, rows_present, counts, common, pairs)
         store.store_blobs({story_state.state_key(FEATURES_VERSION, tuning): state.to_bytes()})
     return pairs
 

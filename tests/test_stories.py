@@ -433,3 +433,30 @@ def test_numbered_text_finds_the_words_features_defines(texts: list[str]) -> Non
         assert sorted(numbers.tolist()) == numbers.tolist() == sorted(set(numbers.tolist()))
         again, _stored = vocabulary.numbered_text(stored.split(b"\n"))
         assert again.tolist() == numbers.tolist()
+
+
+@pytest.mark.parametrize("seed", [1, 2, 3])
+def test_candidate_pairs_are_the_pairs_of_uncrowded_buckets_within_the_window(seed: int) -> None:
+    """The numpy bucket pairing against its definition, pair by pair, on small random keys."""
+    import numpy as np
+
+    from sitegen.stories import _candidates
+
+    rng = np.random.default_rng(seed)
+    tuning = Tuning(permutations=8, rows=2, crowded=5, window_days=3)
+    keys = rng.integers(0, 6, size=(60, 4)).astype(np.uint64)  # buckets of every size
+    rows_present = rng.random(60) > 0.1
+    days = [None if rng.random() < 0.15 else int(d) for d in rng.integers(0, 12, size=60)]
+    expected = set()
+    for band in range(keys.shape[1]):
+        for key in set(keys[rows_present, band].tolist()):
+            members = [i for i in range(60) if rows_present[i] and keys[i, band] == key]
+            if len(members) > tuning.crowded:
+                continue
+            for i in members:
+                for j in members:
+                    near = days[i] is None or days[j] is None or abs(days[i] - days[j]) <= 3
+                    if i < j and near:
+                        expected.add((i, j))
+    found = _candidates(keys, rows_present, days, tuning).tolist()
+    assert found == sorted(expected)
