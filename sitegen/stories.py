@@ -468,21 +468,22 @@ def _candidates(keys, rows_present, days: Sequence[int | None], tuning: Tuning):
 
 
 def _bucket_pairs(keys, crowded: int):  # keys: numpy (m,) -> two numpy int64 (pairs,)
-    """Every pair of positions whose keys are equal, in buckets of two to `crowded` positions
-    (a bucket with more is ignored); buckets of one size are paired all at once."""
+    """Every pair of positions whose keys are equal, in buckets of at most `crowded` positions
+    (a bigger bucket is ignored). With the keys sorted, each position pairs with the later
+    positions of its bucket: `later` of them, laid out with `repeat`."""
     import numpy as np
 
-    order = np.argsort(keys, kind="stable")
+    order = np.argsort(keys)  # the order inside a bucket does not matter: pairs are sets
     ordered = keys[order]
     starts = np.flatnonzero(np.concatenate(([True], ordered[1:] != ordered[:-1])))
     sizes = np.diff(np.append(starts, len(keys)))
-    lefts, rights = [np.empty(0, dtype=np.int64)], [np.empty(0, dtype=np.int64)]
-    for size in np.unique(sizes[(sizes > 1) & (sizes <= crowded)]).tolist():
-        members = order[starts[sizes == size][:, None] + np.arange(size)]  # (buckets, size)
-        first, second = np.triu_indices(size, 1)
-        lefts.append(members[:, first].ravel())
-        rights.append(members[:, second].ravel())
-    return np.concatenate(lefts), np.concatenate(rights)
+    sizes_here = np.repeat(sizes, sizes)  # each sorted position: the size of its bucket
+    later = np.repeat(starts + sizes, sizes) - np.arange(len(keys)) - 1
+    later[sizes_here > crowded] = 0
+    left = np.repeat(np.arange(len(keys)), later)
+    first_of_left = np.repeat(np.cumsum(later) - later, later)  # where each run of `left` begins
+    right = left + 1 + np.arange(len(left)) - first_of_left
+    return order[left], order[right]
 
 
 def jaccard(first: frozenset[str], second: frozenset[str]) -> float:
