@@ -822,8 +822,15 @@ def home_items(articles: Sequence[Article], stories: Stories) -> tuple[Article, 
 # --- details only one source has ---------------------------------------------------------------
 
 _TOKEN = re.compile(r"[^\W\d_][\w’'-]*")
+_CAPITAL = re.compile(r"[^\W\d_a-z][\w’'-]*")  # a `_TOKEN` not starting with a-z, or its end
+_TOKEN_CHAR = re.compile(r"[\w’'-]")
+_TOKEN_TAIL = re.compile(r"[\d_’'-]")  # what may follow a token's first letter, but not start it
 _CONNECTORS = frozenset({"of", "de", "da", "del", "von", "van", "der", "al", "bin", "du", "la"})
 _NAME_GAP = re.compile(r"[ \t]+|[ \t]*-[ \t]*")
+# After a capitalised word: a `_NAME_GAP` and a word that may be capitalised or a connector.
+_MAY_CONTINUE = re.compile(
+    rf"(?:{_NAME_GAP.pattern})(?:[^\W\d_a-z]|{'|'.join(sorted(_CONNECTORS))})"
+)
 _STARTERS = frozenset(
     [
         "the",
@@ -878,8 +885,10 @@ _STARTERS = frozenset(
 _TITLES = frozenset(
     {"president", "minister", "prime", "mr", "mrs", "ms", "dr", "general", "secretary", "leader"}
 )
+# A number not preceded by a word character, "." or "," (checked after its first digit: the
+# search then skips from digit to digit), and the unit or counted noun after it.
 _FIGURE = re.compile(
-    r"(?<![\w.,])(\d+(?:[.,]\d+)*)(?:\s*(%|per ?cent|million|billion|thousand|[^\W\d_]+))?"
+    r"(\d(?<![\w.,]\d)\d*(?:[.,]\d+)*)(?:\s*(%|per ?cent|million|billion|thousand|[^\W\d_]+))?"
 )
 _QUOTE = re.compile(r"“([^”]{12,400})”|\"([^\"\n]{12,400})\"|«([^»]{12,400})»")
 _MAX_DETAILS = 12
@@ -900,25 +909,33 @@ class SourceDetails:
 
 
 def _possessive(word: str) -> tuple[str, bool]:
-    for suffix in ("’s", "'s", "’", "'"):
-        if word.endswith(suffix):
-            return word.removesuffix(suffix), True
+    if word.endswith(_POSSESSIVES):
+        for suffix in _POSSESSIVES:
+            if word.endswith(suffix):
+                return word.removesuffix(suffix), True
     return word, False
 
 
+_POSSESSIVES = ("’s", "'s", "’", "'")
+
+
 def _name_runs(text: str) -> Iterator[list[str]]:
-    """Runs of capitalised words joined by spaces, hyphens or a connector ("of", "de" …)."""
+    """Runs of capitalised words joined by spaces, hyphens or a connector ("of", "de" …) that
+    may be names: a capitalised word alone is left out unless it is an acronym.
+
+    The words are `_TOKEN` matches; while no run is open, the search skips straight to the
+    next word that may start with a capital (most words do not), and one that stands alone
+    ("The", "Police’s") is passed over without looking at the word after it."""
     run: list[str] = []
     pending: list[str] = []
-    end = -1
-    for match in _TOKEN.finditer(text):
-        token = match.group()
-        if not run and not pending and not token[0].isupper():
-            end = match.end()  # a lowercase word with no run open: nothing to do (most words)
+    end = position = 0
+    while (match := (_TOKEN if run else _CAPITAL).search(text, position)) is not None:
+        start, position = match.span()
+        word, possessive = _possessive(match.group())
+        if not run and not _opens_run(text, word, possessive, start, position):
             continue
-        word, possessive = _possessive(token)
-        contiguous = bool(run) and _NAME_GAP.fullmatch(text[end : match.start()]) is not None
-        end = match.end()
+        contiguous = bool(run) and _NAME_GAP.fullmatch(text, end, start) is not None
+        end = position
         if word[:1].isupper():
             if not contiguous:
                 yield from _flush(run)
@@ -938,6 +955,29 @@ def _name_runs(text: str) -> Iterator[list[str]]:
     yield from _flush(run)
 
 
+def _opens_run(text: str, word: str, possessive: bool, start: int, end: int) -> bool:
+    """Whether a word `_CAPITAL` found opens a run that may be a name: it is a capitalised
+    `_TOKEN`, and an acronym or followed by a gap and what may continue a run."""
+    if not word[0].isupper() or _inside_token(text, start):
+        return False  # "iPhone", "éclair"
+    return _acronym(word) or (not possessive and _MAY_CONTINUE.match(text, end) is not None)
+
+
+def _acronym(word: str) -> bool:
+    return len(word) > 1 and word.isupper()
+
+
+def _inside_token(text: str, start: int) -> bool:
+    """Whether the letter at `start` continues a `_TOKEN` that began earlier: a letter comes
+    before it with only digits, underscores, apostrophes or hyphens between ("iPhone", "3M" not)."""
+    before = start - 1
+    if before < 0 or _TOKEN_CHAR.match(text, before) is None:
+        return False  # the usual case: a space or punctuation before the word
+    while before >= 0 and _TOKEN_TAIL.match(text, before) is not None:
+        before -= 1
+    return before >= 0 and _TOKEN.match(text, before) is not None
+
+
 def _flush(run: list[str]) -> Iterator[list[str]]:
     if run:
         yield list(run)
@@ -949,7 +989,7 @@ def names(text: str) -> tuple[str, ...]:
     for run in _name_runs(text):
         while run and (run[0].casefold() in _STARTERS or run[0].endswith(("ing", "ed", "ly"))):
             run = run[1:]
-        if len(run) >= 2 or (len(run) == 1 and len(run[0]) > 1 and run[0].isupper()):
+        if len(run) >= 2 or (len(run) == 1 and _acronym(run[0])):
             name = " ".join(run)
             found.setdefault(name.casefold(), name)
     return tuple(found.values())
@@ -957,12 +997,18 @@ def names(text: str) -> tuple[str, ...]:
 
 def figures(text: str) -> tuple[str, ...]:
     """Numbers with a unit or a counted noun after them ("41 cars", "6.4 million")."""
+    return _figures_and_numbers(text)[0]
+
+
+def _figures_and_numbers(text: str) -> tuple[tuple[str, ...], set[str]]:
+    """`figures` and every number of the text (with a unit or not), from one search."""
     found: dict[str, str] = {}
-    for match in _FIGURE.finditer(text):
-        number, unit = match.group(1), match.group(2)
+    numbers: set[str] = set()
+    for number, unit in _FIGURE.findall(text):
+        numbers.add(number)
         if unit and unit[:1].islower() and unit not in _STOP:
             found.setdefault(number, f"{number} {unit}")
-    return tuple(found.values())
+    return tuple(found.values()), numbers
 
 
 def quotes(text: str) -> tuple[str, ...]:
@@ -1001,10 +1047,10 @@ class ArticleDetails:
 
 def article_details(article: Article) -> ArticleDetails:
     text = "\n".join(part for part in (article.standfirst or "", article.body))
-    whole = article_text(article)
-    return ArticleDetails(
-        names(text), figures(text), quotes(text), whole.casefold(), frozenset(_numbers_in(whole))
-    )
+    figured, numbers = _figures_and_numbers(text)
+    numbers |= _numbers_in(article.title)  # the title's numbers confirm others' figures too
+    folded = article_text(article).casefold()
+    return ArticleDetails(names(text), figured, quotes(text), folded, frozenset(numbers))
 
 
 class DetailsCache:

@@ -9,7 +9,7 @@ import shutil
 from pathlib import Path
 
 import pytest
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from sitegen import story_state
@@ -460,3 +460,107 @@ def test_candidate_pairs_are_the_pairs_of_uncrowded_buckets_within_the_window(se
                         expected.add((i, j))
     found = [tuple(pair) for pair in _candidates(keys, rows_present, days, tuning).tolist()]
     assert expected and found == sorted(expected)
+
+
+def _reference_name_runs(text: str):
+    """`sitegen.stories._name_runs` as first written: every token in turn (the definition)."""
+    from sitegen.stories import _CONNECTORS, _NAME_GAP, _TOKEN, _possessive
+
+    run: list[str] = []
+    pending: list[str] = []
+    end = -1
+    for match in _TOKEN.finditer(text):
+        token = match.group()
+        if not run and not pending and not token[0].isupper():
+            end = match.end()
+            continue
+        word, possessive = _possessive(token)
+        contiguous = bool(run) and _NAME_GAP.fullmatch(text[end : match.start()]) is not None
+        end = match.end()
+        if word[:1].isupper():
+            if not contiguous:
+                if run:
+                    yield list(run)
+                run = []
+            run.extend(pending)
+            run.append(word)
+        elif contiguous and len(pending) < 2 and word in _CONNECTORS:
+            pending.append(word)
+            continue
+        else:
+            if run:
+                yield list(run)
+            run = []
+        pending = []
+        if possessive:
+            if run:
+                yield list(run)
+            run = []
+    if run:
+        yield list(run)
+
+
+_NAMEY = st.lists(
+    st.sampled_from(
+        [
+            *" \t\n-'’_.,3½éÉǅ",
+            *("Bank", "of", "de", "von", "der", "England", "’s", "'s", "IMF", "iPhone", "3M"),
+            *("the", "Mr", "Jean-Luc", "mcDonald", "X", "said", "Ünal", "ÉCLAIR", "US", "IT"),
+            *("delta", "Sing", "Ed", "Police’s", "IMF’s", "la", "al", "du", "bin", "ON"),
+        ]
+    ),
+    max_size=60,
+).map("".join)
+
+
+def _reference_names(text: str) -> tuple[str, ...]:
+    """`sitegen.stories.names` over every run of `_reference_name_runs` (the definition)."""
+    from sitegen.stories import _STARTERS
+
+    found: dict[str, str] = {}
+    for run in _reference_name_runs(text):
+        while run and (run[0].casefold() in _STARTERS or run[0].endswith(("ing", "ed", "ly"))):
+            run = run[1:]
+        if len(run) >= 2 or (len(run) == 1 and len(run[0]) > 1 and run[0].isupper()):
+            name = " ".join(run)
+            found.setdefault(name.casefold(), name)
+    return tuple(found.values())
+
+
+@settings(max_examples=1000, deadline=None)
+@given(text=_NAMEY)
+@example("Bank Ünal and Bank - Éclair, iPhone Maker 3M Deal, Bank of, England de la Paz")
+@example("Police’s chief Bank de, England IMF’s head IT US the Jean-Luc’s ON la Mer")
+def test_names_skipping_words_that_cannot_matter_are_the_names_of_every_token(text) -> None:
+    """`names` passes over lowercase words and capitalised words alone (not acronyms) without
+    looking at what follows them: the names are those of the token-by-token definition."""
+    from sitegen.stories import names
+
+    assert names(text) == _reference_names(text)
+
+
+_ORIGINAL_FIGURE = (
+    r"(?<![\w.,])(\d+(?:[.,]\d+)*)(?:\s*(%|per ?cent|million|billion|thousand|[^\W\d_]+))?"
+)
+_NUMBERY = st.lists(
+    st.sampled_from([*" \n\t.,%-a3٣", "12", "4.5", "1,200", "cars", "per cent", "million", "The"]),
+    max_size=40,
+).map("".join)
+
+
+@settings(max_examples=500, deadline=None)
+@given(title=_NUMBERY, standfirst=_NUMBERY, body=_NUMBERY)
+def test_figures_and_numbers_are_those_of_the_first_pattern(title, standfirst, body) -> None:
+    """The figure pattern checks what precedes a number after its first digit, and an article's
+    numbers come from one search of the standfirst and body plus one of the title: the same
+    figures and numbers as the first pattern run over each text."""
+    import re
+
+    from sitegen.stories import _FIGURE, article_details
+
+    original = re.compile(_ORIGINAL_FIGURE)
+    text = f"{standfirst}\n{body}"
+    assert _FIGURE.findall(text) == original.findall(text)
+    article = Article(id="tag:t,2024:1", title=title, slug="t", standfirst=standfirst, body=body)
+    whole = f"{title}\n{standfirst}\n{body}"
+    assert article_details(article).numbers == {m.group(1) for m in original.finditer(whole)}
