@@ -42,6 +42,8 @@ FEATURES_VERSION = "story-features 1"
 _ODD = (1 << 63) - 1  # bound of the random multipliers (made odd) and offsets
 _EMPTY = (1 << 64) - 1  # the signature of a set with no words
 _BATCH = 500  # stored features fetched at a time
+_CHUNK = 5_000  # articles read at a time: their words are held until stored
+_SHARED_FROM = 2_000  # fewer articles to read are read here: a forked process costs more
 _WORD = re.compile(r"[^\W_]+(?:['’-][^\W_]+)*")
 _STOP = frozenset(
     [
@@ -321,13 +323,13 @@ class _Vocabulary:
     def __init__(self) -> None:
         self.numbers: dict[str, int] = {}  # in order of first use: number = position
         self.spelled: list[str] = []  # number -> word
-        self._pieces = _Pieces(self._number)
+        self._pieces = _Pieces(self.number)
 
     @property
     def words(self) -> list[str]:
         return self.spelled
 
-    def _number(self, word: str) -> int:
+    def number(self, word: str) -> int:
         found = self.numbers.get(word)
         if found is None:
             found = self.numbers[word] = len(self.spelled)
@@ -337,7 +339,7 @@ class _Vocabulary:
     def numbered(self, words: Iterable[str]):  # -> numpy int32, sorted, without repeats
         import numpy as np
 
-        numbers = np.array([self._number(word) for word in words], dtype=np.int32)
+        numbers = np.array([self.number(word) for word in words], dtype=np.int32)
         return _sorted_unique(numbers)
 
     def numbered_text(self, pieces: Iterable[bytes]) -> tuple[object, bytes]:
@@ -587,23 +589,85 @@ def _numbered_word_sets(
     keys: list[str],
     store: FeatureStore | None,
     vocabulary: _Vocabulary,
-) -> Iterator:  # numpy int32 arrays
+) -> list:  # numpy int32 arrays
     """Each article's content words, numbered: from the store when its text is known, else
-    computed (and stored). Stored words are fetched a batch at a time: all of them at once add
-    up to tens of MB."""
+    read from the text (and stored). Stored words are fetched a batch at a time: all of them
+    at once add up to tens of MB."""
+    numbered: list = [None] * len(articles)
+    missing: list[int] = []
     for start in range(0, len(keys), _BATCH):
-        batch = keys[start : start + _BATCH]
-        found = store.blobs(set(batch)) if store is not None else {}
-        fresh: dict[str, bytes] = {}
-        for article, key in zip(articles[start : start + _BATCH], batch, strict=True):
-            blob = found.get(key) or fresh.get(key)
-            if blob is None:
-                numbers, fresh[key] = vocabulary.numbered_text(_pieces(article))
+        found = store.blobs(set(keys[start : start + _BATCH])) if store is not None else {}
+        for index in range(start, min(start + _BATCH, len(keys))):
+            blob = found.get(keys[index])
+            if blob:
+                numbered[index] = vocabulary.numbered_text(blob.split(b"\n"))[0]
             else:
-                numbers, _blob = vocabulary.numbered_text(blob.split(b"\n"))
-            yield numbers
-        if store is not None and fresh:
+                missing.append(index)
+    for start in range(0, len(missing), _CHUNK):
+        indexes = missing[start : start + _CHUNK]
+        read = _read_texts([articles[i] for i in indexes], vocabulary)
+        fresh = {}
+        for index, (numbers, blob) in zip(indexes, read, strict=True):
+            numbered[index] = numbers
+            fresh[keys[index]] = blob
+        if store is not None:
             store.store_blobs(fresh)
+    return numbered
+
+
+def _read_texts(articles: Sequence[Article], vocabulary: _Vocabulary) -> list[tuple]:
+    """`_Vocabulary.numbered_text` of each article's text; many articles are shared with a
+    forked process (the second half), whose word numbers are then turned into ours."""
+    if len(articles) < _SHARED_FROM or not _can_fork():
+        return [vocabulary.numbered_text(_pieces(article)) for article in articles]
+    import multiprocessing
+
+    half = len(articles) // 2
+    context = multiprocessing.get_context("fork")
+    receiver, sender = context.Pipe(duplex=False)
+    child = context.Process(target=_read_and_send, args=(articles[half:], sender), daemon=True)
+    child.start()
+    sender.close()
+    try:
+        mine = [vocabulary.numbered_text(_pieces(article)) for article in articles[:half]]
+        try:
+            theirs = _renumbered(receiver.recv(), vocabulary)
+        except (EOFError, OSError):  # the process failed: read its half here
+            theirs = [vocabulary.numbered_text(_pieces(article)) for article in articles[half:]]
+    finally:
+        receiver.close()
+        child.join()
+    return mine + theirs
+
+
+def _can_fork() -> bool:
+    import multiprocessing
+    import os
+
+    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
+    return (cores or 1) > 1 and "fork" in multiprocessing.get_all_start_methods()
+
+
+def _read_and_send(articles: Sequence[Article], sender) -> None:  # sender: a Connection
+    """In the forked process: the articles' words (numbered in a vocabulary of its own)."""
+    import numpy as np
+
+    vocabulary = _Vocabulary()
+    read = [vocabulary.numbered_text(_pieces(article)) for article in articles]
+    numbers = np.concatenate([np.empty(0, dtype=np.int32), *(n for n, _blob in read)])
+    lengths = [len(n) for n, _blob in read]
+    sender.send((vocabulary.spelled, lengths, numbers, [blob for _n, blob in read]))
+    sender.close()
+
+
+def _renumbered(message: tuple, vocabulary: _Vocabulary) -> list[tuple]:
+    """What `_read_and_send` sent, with each word given its number in `vocabulary`."""
+    import numpy as np
+
+    spelled, lengths, numbers, blobs = message
+    ours = np.array([vocabulary.number(word) for word in spelled], dtype=np.int32)[numbers]
+    parts = np.split(ours, np.cumsum(lengths)[:-1]) if lengths else []
+    return [(np.sort(part), blob) for part, blob in zip(parts, blobs, strict=True)]
 
 
 def _encode_words(words: frozenset[str]) -> bytes:

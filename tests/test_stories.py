@@ -564,3 +564,19 @@ def test_figures_and_numbers_are_those_of_the_first_pattern(title, standfirst, b
     article = Article(id="tag:t,2024:1", title=title, slug="t", standfirst=standfirst, body=body)
     whole = f"{title}\n{standfirst}\n{body}"
     assert article_details(article).numbers == {m.group(1) for m in original.finditer(whole)}
+
+
+def test_words_read_half_in_a_forked_process_give_the_same_stories(monkeypatch) -> None:
+    """Many articles to read are shared with a forked process; its word numbers are turned
+    into the parent's, so the stories and the stored words are those of one process."""
+    import sitegen.stories as stories_module
+
+    events = generated_events(80)
+    corpus = [*events, *(retold(a, 1, n) for n, a in enumerate(events[:25]))]
+    alone_store, shared_store = _DictStore(), _DictStore()
+    alone = _story_slugs(build_stories(corpus, store=alone_store))
+    monkeypatch.setattr(stories_module, "_SHARED_FROM", 2)
+    monkeypatch.setattr(stories_module, "_CHUNK", 40)  # three chunks, each shared
+    assert _story_slugs(build_stories(corpus, store=shared_store)) == alone
+    words = {k: set(v.split(b"\n")) for k, v in alone_store.values.items() if k != _STATE}
+    assert {k: set(v.split(b"\n")) for k, v in shared_store.values.items() if k != _STATE} == words
