@@ -43,6 +43,7 @@ _ODD = (1 << 63) - 1  # bound of the random multipliers (made odd) and offsets
 _EMPTY = (1 << 64) - 1  # the signature of a set with no words
 _BATCH = 500  # stored features fetched at a time
 _CHUNK = 5_000  # articles read at a time: their words are held until stored
+_SIGNED_AT_ONCE = 4_096  # words hashed in one numpy pass (256 permutations: 8 MB)
 _SHARED_FROM = 2_000  # fewer articles to read are read here: a forked process costs more
 _WORD = re.compile(r"[^\W_]+(?:['’-][^\W_]+)*")
 _STOP = frozenset(
@@ -342,13 +343,14 @@ class _Vocabulary:
         numbers = np.array([self.number(word) for word in words], dtype=np.int32)
         return _sorted_unique(numbers)
 
-    def numbered_text(self, pieces: Iterable[bytes]) -> tuple[object, bytes]:
+    def numbered_text(self, pieces: Sequence[bytes]) -> tuple[object, bytes]:
         """The content words of these pieces of text (`_pieces`, or stored words) as sorted
         numbers (numpy int32), and in their stored form (`_encode_words`). Only a piece never
         seen before costs Python code; the rest is C loops over a dict and numpy."""
         import numpy as np
 
-        numbers = np.array(list(map(self._pieces.__getitem__, pieces)), dtype=np.int32)
+        found = map(self._pieces.__getitem__, pieces)
+        numbers = np.fromiter(found, dtype=np.int32, count=len(pieces))
         several = numbers[numbers < _NO_WORD]
         if len(several):
             more = [self._pieces.several[_NO_WORD - 1 - code] for code in several.tolist()]
@@ -418,11 +420,30 @@ def _signatures_of(numbered: Sequence, word_hashes, tuning: Tuning):  # numpy ar
     a = rng.integers(1, _ODD, size=tuning.permutations, dtype=np.uint64) | np.uint64(1)
     b = rng.integers(0, _ODD, size=tuning.permutations, dtype=np.uint64)
     rows = np.full((len(numbered), tuning.permutations), _EMPTY, dtype=np.uint64)
-    for index, words in enumerate(numbered):
-        if len(words):
-            permuted = (np.outer(a, word_hashes[words]) + b[:, None]) >> np.uint64(32)
-            rows[index] = permuted.min(axis=1)  # multiply-shift hashing, the least of each
+    for chunk in _chunks_of_words(numbered):
+        words = np.concatenate([numbered[i] for i in chunk])
+        starts = np.cumsum([0] + [len(numbered[i]) for i in chunk[:-1]])
+        permuted = np.multiply.outer(a, word_hashes[words])  # multiply-shift hashing
+        permuted += b[:, None]
+        permuted >>= np.uint64(32)
+        rows[chunk] = np.minimum.reduceat(permuted, starts, axis=1).T  # the least of each set
     return rows
+
+
+def _chunks_of_words(numbered: Sequence) -> Iterator[list[int]]:
+    """The indexes of the non-empty word sets, in runs of about `_SIGNED_AT_ONCE` words: one
+    numpy pass signs many small sets, and its temporary stays a few MB."""
+    chunk: list[int] = []
+    words = 0
+    for index, numbers in enumerate(numbered):
+        if len(numbers):
+            chunk.append(index)
+            words += len(numbers)
+            if words >= _SIGNED_AT_ONCE:
+                yield chunk
+                chunk, words = [], 0
+    if chunk:
+        yield chunk
 
 
 def band_keys(rows, tuning: Tuning):  # rows: numpy (n, permutations) -> numpy (n, bands)
