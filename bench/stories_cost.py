@@ -1,4 +1,4 @@
-"""Cost of story detection: grouping time and peak memory at 1,000 and 10,000 articles.
+"""Cost of story detection and story details: time and peak memory at 1,000 and 10,000 articles.
 
     python bench/stories_cost.py [--sizes 1000 10000] [--runs 3]
 
@@ -6,8 +6,10 @@ Synthetic articles are made in memory as `Article` objects: about 400 words each
 from a Zipf-distributed everyday vocabulary shared by every article, half from the words of its
 own event. One article in ten retells an earlier event (other sentences, a day or two later), so
 detection has real stories to find among many unrelated articles spread over a year. Timing is
-the median of `--runs` calls of `build_stories`; peak memory is measured in one more call under
-tracemalloc (Python and numpy allocations). Not part of the test suite.
+the median of `--runs` calls of `build_stories` (wall clock, and the CPU time of this process and
+of the process it forks to read half of the texts); peak memory is measured in one more call
+under tracemalloc (Python and numpy allocations of this process). Details: CPU time of every
+story's `unique_details`, as the story pages ask for them. Not part of the test suite.
 """
 
 from __future__ import annotations
@@ -15,13 +17,22 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import random
+import resource
 import statistics
 import time
 import tracemalloc
 from dataclasses import dataclass
 
 from sitegen.model import Article
-from sitegen.stories import Tuning, build_stories, candidate_pairs, feature_sets, signatures
+from sitegen.stories import (
+    DetailsCache,
+    Tuning,
+    build_stories,
+    candidate_pairs,
+    feature_sets,
+    signatures,
+    unique_details,
+)
 
 _SYLLABLES = ("ka", "lo", "mi", "ra", "ven", "tor", "sel", "dun", "fra", "qui", "bel", "nor", "sa")
 
@@ -71,12 +82,28 @@ def make_corpus(count: int, seed: int = 1) -> Corpus:
     return Corpus(tuple(articles), planted)
 
 
+def _cpu() -> float:
+    """CPU seconds of this process and of the children it has waited for."""
+    own, children = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(-1)
+    return own.ru_utime + own.ru_stime + children.ru_utime + children.ru_stime
+
+
+def _details_cost(stories) -> float:
+    began = time.process_time()
+    cache = DetailsCache()
+    for story in stories.all:
+        unique_details(story, cache)
+    return time.process_time() - began
+
+
 def measure(corpus: Corpus, runs: int) -> None:
-    times = []
+    times, cpus, details = [], [], []
     for _ in range(runs):
-        began = time.perf_counter()
+        began, cpu = time.perf_counter(), _cpu()
         stories = build_stories(corpus.articles)
         times.append(time.perf_counter() - began)
+        cpus.append(_cpu() - cpu)
+        details.append(_details_cost(stories))
     tracemalloc.start()
     build_stories(corpus.articles)
     _, peak = tracemalloc.get_traced_memory()
@@ -89,10 +116,11 @@ def measure(corpus: Corpus, runs: int) -> None:
     n = len(corpus.articles)
     grouped = sum(len(s.articles) for s in stories.all) - len(stories.all)
     print(
-        f"{n:>6} articles: {statistics.median(times):6.2f} s median of {runs}, "
-        f"peak {peak / 2**20:6.1f} MiB; {len(pairs):,} candidate pairs "
-        f"({len(pairs) / (n * (n - 1) / 2):.3%} of all pairs); {len(stories.all)} stories, "
-        f"{grouped} of {corpus.planted} retellings grouped"
+        f"{n:>6} articles: {statistics.median(times):6.2f} s median of {runs} "
+        f"({statistics.median(cpus):.2f} s CPU), peak {peak / 2**20:6.1f} MiB; "
+        f"{len(pairs):,} candidate pairs ({len(pairs) / (n * (n - 1) / 2):.3%} of all pairs); "
+        f"{len(stories.all)} stories, {grouped} of {corpus.planted} retellings grouped; "
+        f"details {statistics.median(details):.2f} s CPU"
     )
 
 

@@ -24,8 +24,9 @@ import datetime as dt
 import hashlib
 import re
 from collections import Counter, defaultdict
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
+from itertools import chain
 from types import MappingProxyType
 from typing import Protocol
 
@@ -41,6 +42,9 @@ FEATURES_VERSION = "story-features 1"
 _ODD = (1 << 63) - 1  # bound of the random multipliers (made odd) and offsets
 _EMPTY = (1 << 64) - 1  # the signature of a set with no words
 _BATCH = 500  # stored features fetched at a time
+_CHUNK = 5_000  # articles read at a time: their words are held until stored
+_SIGNED_AT_ONCE = 1_024  # words hashed in one numpy pass (256 permutations: 2 MB)
+_SHARED_FROM = 2_000  # fewer articles to read are read here: a forked process costs more
 _WORD = re.compile(r"[^\W_]+(?:['’-][^\W_]+)*")
 _STOP = frozenset(
     [
@@ -283,9 +287,30 @@ def article_text(article: Article) -> str:
 
 
 def features(article: Article) -> frozenset[str]:
-    """The content words of an article, casefolded: what two reports of one event share."""
+    """The content words of an article, casefolded: what two reports of one event share.
+
+    The definition; detection finds the same words faster with `_Vocabulary.numbered_text`."""
     words = set(_WORD.findall(article_text(article).casefold()))
-    return frozenset(w for w in words if len(w) > 2 and w not in _STOP and not w.isdigit())
+    return frozenset(w for w in words if _is_content(w))
+
+
+def _is_content(word: str) -> bool:
+    return len(word) > 2 and word not in _STOP and not word.isdigit()
+
+
+def _pieces(article: Article) -> list[bytes]:
+    """The casefolded text (UTF-8) split at every ASCII character no word can contain.
+
+    Splitting bytes at such characters is a C loop, and no `_WORD` match crosses one (the
+    pattern looks neither behind nor ahead), so each word of the text is a word of one piece;
+    most pieces are one word, and each distinct piece is resolved once per vocabulary."""
+    return article_text(article).casefold().encode("utf-8").translate(_SEPARATE).split()
+
+
+# Bytes of word characters, joiners and anything beyond ASCII stay; the rest become spaces.
+_SEPARATE = bytes(
+    c if c >= 0x80 or chr(c).isalnum() or chr(c) in "'-" else 0x20 for c in range(256)
+)
 
 
 def _word_hash(word: str) -> int:
@@ -298,26 +323,83 @@ class _Vocabulary:
 
     def __init__(self) -> None:
         self.numbers: dict[str, int] = {}  # in order of first use: number = position
+        self.spelled: list[str] = []  # number -> word
+        self._pieces = _Pieces(self.number)
 
     @property
     def words(self) -> list[str]:
-        return list(self.numbers)
+        return self.spelled
+
+    def number(self, word: str) -> int:
+        found = self.numbers.get(word)
+        if found is None:
+            found = self.numbers[word] = len(self.spelled)
+            self.spelled.append(word)
+        return found
 
     def numbered(self, words: Iterable[str]):  # -> numpy int32, sorted, without repeats
         import numpy as np
 
-        known = self.numbers
-        number = known.setdefault  # a new word gets the next number: the size before it
-        numbers = np.array([number(word, len(known)) for word in words], dtype=np.int32)
-        numbers.sort()
-        if len(numbers) > 1 and not (numbers[1:] != numbers[:-1]).all():
-            numbers = np.unique(numbers)  # only when a word was given twice
-        return numbers
+        numbers = np.array([self.number(word) for word in words], dtype=np.int32)
+        return _sorted_unique(numbers)
+
+    def numbered_text(self, pieces: Sequence[bytes]) -> tuple[object, bytes]:
+        """The content words of these pieces of text (`_pieces`, or stored words) as sorted
+        numbers (numpy int32), and in their stored form (`_encode_words`). Only a piece never
+        seen before costs Python code; the rest is C loops over a dict and numpy."""
+        import numpy as np
+
+        found = map(self._pieces.__getitem__, pieces)
+        numbers = np.fromiter(found, dtype=np.int32, count=len(pieces))
+        several = numbers[numbers < _NO_WORD]
+        if len(several):
+            more = [self._pieces.several[_NO_WORD - 1 - code] for code in several.tolist()]
+            numbers = np.concatenate((numbers, np.array(list(chain(*more)), dtype=np.int32)))
+        numbers = _sorted_unique(numbers[numbers >= 0])
+        return numbers, "\n".join(map(self.spelled.__getitem__, numbers.tolist())).encode("utf-8")
 
     def hashes(self):  # -> numpy uint64, one per word
         import numpy as np
 
-        return np.array([_word_hash(word) for word in self.numbers], dtype=np.uint64)
+        return np.array([_word_hash(word) for word in self.spelled], dtype=np.uint64)
+
+
+_NO_WORD = -1  # a piece of text with no content word (a stop word, a number …)
+
+
+class _Pieces(dict[bytes, int]):
+    """Each distinct piece of text, worked out when first asked for: the number of its content
+    word, `_NO_WORD`, or, for the rare piece with several ("rock-'n'-roll"), a code below
+    `_NO_WORD` that gives their numbers in `several`."""
+
+    def __init__(self, number: Callable[[str], int]) -> None:
+        super().__init__()
+        self._word_number = number
+        self.several: list[tuple[int, ...]] = []
+
+    def __missing__(self, piece: bytes) -> int:
+        words = _WORD.findall(piece.decode("utf-8"))
+        numbers = tuple(self._word_number(w) for w in words if _is_content(w))
+        if len(numbers) == 1:
+            found = numbers[0]
+        elif not numbers:
+            found = _NO_WORD
+        else:
+            self.several.append(numbers)
+            found = _NO_WORD - len(self.several)
+        self[piece] = found
+        return found
+
+
+def _sorted_unique(numbers):  # numpy int32 -> the same, sorted, without repeats
+    import numpy as np
+
+    numbers.sort()
+    if len(numbers) > 1:
+        first = numbers[1:] != numbers[:-1]
+        if not first.all():
+            numbers = numbers[np.concatenate(([True], first))]
+    return numbers
 
 
 def signatures(sets: Sequence[frozenset[str]], tuning: Tuning):  # -> numpy array (n, permutations)
@@ -338,11 +420,30 @@ def _signatures_of(numbered: Sequence, word_hashes, tuning: Tuning):  # numpy ar
     a = rng.integers(1, _ODD, size=tuning.permutations, dtype=np.uint64) | np.uint64(1)
     b = rng.integers(0, _ODD, size=tuning.permutations, dtype=np.uint64)
     rows = np.full((len(numbered), tuning.permutations), _EMPTY, dtype=np.uint64)
-    for index, words in enumerate(numbered):
-        if len(words):
-            permuted = (np.outer(a, word_hashes[words]) + b[:, None]) >> np.uint64(32)
-            rows[index] = permuted.min(axis=1)  # multiply-shift hashing, the least of each
+    for chunk in _chunks_of_words(numbered):
+        words = np.concatenate([numbered[i] for i in chunk])
+        starts = np.cumsum([0] + [len(numbered[i]) for i in chunk[:-1]])
+        permuted = np.multiply.outer(a, word_hashes[words])  # multiply-shift hashing
+        permuted += b[:, None]
+        permuted >>= np.uint64(32)
+        rows[chunk] = np.minimum.reduceat(permuted, starts, axis=1).T  # the least of each set
     return rows
+
+
+def _chunks_of_words(numbered: Sequence) -> Iterator[list[int]]:
+    """The indexes of the non-empty word sets, in runs of about `_SIGNED_AT_ONCE` words: one
+    numpy pass signs many small sets, and its temporary stays a few MB."""
+    chunk: list[int] = []
+    words = 0
+    for index, numbers in enumerate(numbered):
+        if len(numbers):
+            chunk.append(index)
+            words += len(numbers)
+            if words >= _SIGNED_AT_ONCE:
+                yield chunk
+                chunk, words = [], 0
+    if chunk:
+        yield chunk
 
 
 def band_keys(rows, tuning: Tuning):  # rows: numpy (n, permutations) -> numpy (n, bands)
@@ -364,47 +465,48 @@ def present(rows):  # rows: numpy (n, permutations) -> numpy bool (n,)
     return rows[:, 0] != np.uint64(_EMPTY)
 
 
-def _buckets(rows, tuning: Tuning) -> Iterator[list[int]]:  # rows: numpy (n, permutations)
-    """Groups of article indexes that agree on at least one whole band of their signatures."""
-    import numpy as np
-
-    found = np.flatnonzero(present(rows))
-    keys_by_band = band_keys(rows[found], tuning)
-    for band in range(keys_by_band.shape[1]):
-        keys = keys_by_band[:, band]
-        order = np.argsort(keys, kind="stable")
-        ordered = keys[order]
-        edges = np.flatnonzero(ordered[1:] != ordered[:-1]) + 1
-        starts = np.concatenate(([0], edges))
-        ends = np.concatenate((edges, [len(ordered)]))
-        for first, stop in zip(starts[ends - starts > 1], ends[ends - starts > 1], strict=True):
-            yield found[order[first:stop]].tolist()
-
-
-def _window_pairs(members: list[int], days: Sequence[int | None], window: int):
-    """Pairs of a bucket within `window` days of each other; undated members pair with all."""
-    dated = sorted((i for i in members if days[i] is not None), key=lambda i: (days[i], i))
-    undated = [i for i in members if days[i] is None]
-    for position, i in enumerate(dated):
-        for j in dated[position + 1 :]:
-            if days[j] - days[i] > window:  # type: ignore[operator]
-                break
-            yield (i, j) if i < j else (j, i)
-    for i in undated:
-        for j in members:
-            if j != i:
-                yield (i, j) if i < j else (j, i)
-
-
 def candidate_pairs(
     rows, days: Sequence[int | None], tuning: Tuning
 ) -> set[tuple[int, int]]:  # rows: numpy (n, permutations)
     """Every pair that shares an LSH bucket and a date window: never all pairs of the site."""
-    pairs: set[tuple[int, int]] = set()
-    for members in _buckets(rows, tuning):
-        if len(members) <= tuning.crowded:
-            pairs.update(_window_pairs(members, days, tuning.window_days))
-    return pairs
+    found = _candidates(band_keys(rows, tuning), present(rows), days, tuning)
+    return {(i, j) for i, j in found.tolist()}
+
+
+def _candidates(keys, rows_present, days: Sequence[int | None], tuning: Tuning):
+    """`candidate_pairs` (numpy (pairs, 2) int64, sorted, without repeats) from the rows' band
+    keys (n, bands) and which rows have words: bucket pairs found in numpy, a band at a time."""
+    import numpy as np
+
+    found = np.flatnonzero(rows_present)
+    undated = np.array([day is None for day in days], dtype=bool)
+    day = np.array([0 if d is None else d for d in days], dtype=np.int64)
+    codes = [np.empty(0, dtype=np.int64)]
+    for band in range(keys.shape[1]):
+        left, right = (found[side] for side in _bucket_pairs(keys[found, band], tuning.crowded))
+        near = undated[left] | undated[right] | (abs(day[left] - day[right]) <= tuning.window_days)
+        low, high = np.minimum(left, right)[near], np.maximum(left, right)[near]
+        codes.append(low * len(days) + high)  # one number per pair, ordered as the pairs are
+    return np.stack(np.divmod(np.unique(np.concatenate(codes)), len(days)), axis=1)
+
+
+def _bucket_pairs(keys, crowded: int):  # keys: numpy (m,) -> two numpy int64 (pairs,)
+    """Every pair of positions whose keys are equal, in buckets of at most `crowded` positions
+    (a bigger bucket is ignored). With the keys sorted, each position pairs with the later
+    positions of its bucket: `later` of them, laid out with `repeat`."""
+    import numpy as np
+
+    order = np.argsort(keys)  # the order inside a bucket does not matter: pairs are sets
+    ordered = keys[order]
+    starts = np.flatnonzero(np.concatenate(([True], ordered[1:] != ordered[:-1])))
+    sizes = np.diff(np.append(starts, len(keys)))
+    sizes_here = np.repeat(sizes, sizes)  # each sorted position: the size of its bucket
+    later = np.repeat(starts + sizes, sizes) - np.arange(len(keys)) - 1
+    later[sizes_here > crowded] = 0
+    left = np.repeat(np.arange(len(keys)), later)
+    first_of_left = np.repeat(np.cumsum(later) - later, later)  # where each run of `left` begins
+    right = left + 1 + np.arange(len(left)) - first_of_left
+    return order[left], order[right]
 
 
 def jaccard(first: frozenset[str], second: frozenset[str]) -> float:
@@ -503,28 +605,90 @@ def feature_key(article: Article, content_key: str | None = None) -> str:
     return digest(FEATURES_VERSION, article_text(article))
 
 
-def _row_key(text_key: str, common: Iterable[str], tuning: Tuning) -> str:
-    """A signature row depends on the words (the text), the common ones left out, and tuning."""
-    return digest(FEATURES_VERSION, repr(tuning), text_key, "\n".join(sorted(common)))
-
-
-def _stored_word_lists(
-    articles: Sequence[Article], keys: list[str], store: FeatureStore | None
-) -> Iterator[list[str]]:
-    """Each article's content words: from the store when its text is known, else computed.
-
-    Stored words are fetched a batch at a time: all of them at once add up to tens of MB."""
+def _numbered_word_sets(
+    articles: Sequence[Article],
+    keys: list[str],
+    store: FeatureStore | None,
+    vocabulary: _Vocabulary,
+) -> list:  # numpy int32 arrays
+    """Each article's content words, numbered: from the store when its text is known, else
+    read from the text (and stored). Stored words are fetched a batch at a time: all of them
+    at once add up to tens of MB."""
+    numbered: list = [None] * len(articles)
+    missing: list[int] = []
     for start in range(0, len(keys), _BATCH):
-        batch = keys[start : start + _BATCH]
-        found = store.blobs(set(batch)) if store is not None else {}
-        fresh: dict[str, bytes] = {}
-        for article, key in zip(articles[start : start + _BATCH], batch, strict=True):
-            blob = found.get(key) or fresh.get(key)
-            if blob is None:
-                blob = fresh[key] = _encode_words(features(article))
-            yield _decode_words(blob)
-        if store is not None and fresh:
+        found = store.blobs(set(keys[start : start + _BATCH])) if store is not None else {}
+        for index in range(start, min(start + _BATCH, len(keys))):
+            blob = found.get(keys[index])
+            if blob:
+                numbered[index] = vocabulary.numbered_text(blob.split(b"\n"))[0]
+            else:
+                missing.append(index)
+    for start in range(0, len(missing), _CHUNK):
+        indexes = missing[start : start + _CHUNK]
+        read = _read_texts([articles[i] for i in indexes], vocabulary)
+        fresh = {}
+        for index, (numbers, blob) in zip(indexes, read, strict=True):
+            numbered[index] = numbers
+            fresh[keys[index]] = blob
+        if store is not None:
             store.store_blobs(fresh)
+    return numbered
+
+
+def _read_texts(articles: Sequence[Article], vocabulary: _Vocabulary) -> list[tuple]:
+    """`_Vocabulary.numbered_text` of each article's text; many articles are shared with a
+    forked process (the second half), whose word numbers are then turned into ours."""
+    if len(articles) < _SHARED_FROM or not _can_fork():
+        return [vocabulary.numbered_text(_pieces(article)) for article in articles]
+    import multiprocessing
+
+    half = len(articles) // 2
+    context = multiprocessing.get_context("fork")
+    receiver, sender = context.Pipe(duplex=False)
+    child = context.Process(target=_read_and_send, args=(articles[half:], sender), daemon=True)
+    child.start()
+    sender.close()
+    try:
+        mine = [vocabulary.numbered_text(_pieces(article)) for article in articles[:half]]
+        try:
+            theirs = _renumbered(receiver.recv(), vocabulary)
+        except (EOFError, OSError):  # the process failed: read its half here
+            theirs = [vocabulary.numbered_text(_pieces(article)) for article in articles[half:]]
+    finally:
+        receiver.close()
+        child.join()
+    return mine + theirs
+
+
+def _can_fork() -> bool:
+    import multiprocessing
+    import os
+
+    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
+    return (cores or 1) > 1 and "fork" in multiprocessing.get_all_start_methods()
+
+
+def _read_and_send(articles: Sequence[Article], sender) -> None:  # sender: a Connection
+    """In the forked process: the articles' words (numbered in a vocabulary of its own)."""
+    import numpy as np
+
+    vocabulary = _Vocabulary()
+    read = [vocabulary.numbered_text(_pieces(article)) for article in articles]
+    numbers = np.concatenate([np.empty(0, dtype=np.int32), *(n for n, _blob in read)])
+    lengths = [len(n) for n, _blob in read]
+    sender.send((vocabulary.spelled, lengths, numbers, [blob for _n, blob in read]))
+    sender.close()
+
+
+def _renumbered(message: tuple, vocabulary: _Vocabulary) -> list[tuple]:
+    """What `_read_and_send` sent, with each word given its number in `vocabulary`."""
+    import numpy as np
+
+    spelled, lengths, numbers, blobs = message
+    ours = np.array([vocabulary.number(word) for word in spelled], dtype=np.int32)[numbers]
+    parts = np.split(ours, np.cumsum(lengths)[:-1]) if lengths else []
+    return [(np.sort(part), blob) for part, blob in zip(parts, blobs, strict=True)]
 
 
 def _encode_words(words: frozenset[str]) -> bytes:
@@ -533,30 +697,6 @@ def _encode_words(words: frozenset[str]) -> bytes:
 
 def _decode_words(blob: bytes) -> list[str]:
     return blob.decode("utf-8").split("\n") if blob else []
-
-
-def _stored_rows(
-    numbered: list, keys: list[str], word_hashes, tuning: Tuning, store: FeatureStore | None
-):  # -> numpy array (n, permutations)
-    """MinHash signatures of numbered word sets: rows the store has are loaded, others computed."""
-    import numpy as np
-
-    if store is None:
-        return _signatures_of(numbered, word_hashes, tuning)
-    rows = np.empty((len(numbered), tuning.permutations), dtype=np.uint64)
-    for start in range(0, len(keys), _BATCH):  # a batch at a time, as for the words
-        found = store.blobs(set(keys[start : start + _BATCH]))
-        missing: list[int] = []
-        for index in range(start, min(start + _BATCH, len(keys))):
-            blob = found.get(keys[index])
-            if blob is None:
-                missing.append(index)
-            else:
-                rows[index] = np.frombuffer(blob, dtype=np.uint64)
-        if missing:
-            rows[missing] = _signatures_of([numbered[i] for i in missing], word_hashes, tuning)
-            store.store_blobs({keys[i]: rows[i].tobytes() for i in missing})
-    return rows
 
 
 def _shared_share(first, second) -> float:  # numpy arrays of word numbers
@@ -582,9 +722,9 @@ def detect_groups(
 ) -> list[list[Article]]:
     """Articles about the same event, by text and date (groups of one included).
 
-    With a `store`, each article's words and signature row are loaded when its text (and, for
-    the row, the common words it contains) are those they were computed from, and the last
-    detection's outcome is updated for the articles that changed (`sitegen.story_state`)
+    With a `store`, each article's words are loaded when its text is the one they were computed
+    from (signatures are computed again: quicker than keying, storing and loading them), and
+    the last detection's outcome is updated for the articles that changed (`sitegen.story_state`)
     instead of redone. The groups are the same either way.
     """
     if not articles:
@@ -611,30 +751,27 @@ def _detected_pairs(
     import numpy as np
 
     vocabulary = _Vocabulary()
-    raw = [vocabulary.numbered(words) for words in _stored_word_lists(articles, keys, store)]
     nothing = np.empty(0, dtype=np.int32)
-    enough = [words if len(words) >= tuning.min_words else nothing for words in raw]
+    enough = [
+        words if len(words) >= tuning.min_words else nothing
+        for words in _numbered_word_sets(articles, keys, store, vocabulary)
+    ]
     spelled = vocabulary.words
     counted = np.bincount(np.concatenate([nothing, *enough]), minlength=len(spelled))
     is_common = counted > _common_limit(len(articles), tuning)
     sets = [words[~is_common[words]] for words in enough]
-    row_keys = [
-        _row_key(key, (spelled[n] for n in words[is_common[words]]), tuning)
-        for key, words in zip(keys, raw, strict=True)
-    ]
-    rows = _stored_rows(sets, row_keys, vocabulary.hashes(), tuning, store)
+    rows = _signatures_of(sets, vocabulary.hashes(), tuning)
+    bands, rows_present = band_keys(rows, tuning), present(rows)
     similar = (
-        (pair, _shared_share(sets[pair[0]], sets[pair[1]]))
-        for pair in candidate_pairs(rows, days, tuning)
+        ((i, j), _shared_share(sets[i], sets[j]))
+        for i, j in _candidates(bands, rows_present, days, tuning).tolist()
     )
-    pairs = {pair: share for pair, share in sorted(similar) if share >= tuning.threshold}
+    pairs = {pair: share for pair, share in similar if share >= tuning.threshold}
     counts = Counter({spelled[n]: int(counted[n]) for n in np.flatnonzero(counted)})
     common = frozenset(spelled[n] for n in np.flatnonzero(is_common))
     if store is not None and story_state.worth_keeping(len(articles)):
         ids = tuple(zip(keys, days, strict=True))
-        state = story_state.DetectionState(
-            ids, band_keys(rows, tuning), present(rows), counts, common, pairs
-        )
+        state = story_state.DetectionState(ids, bands, rows_present, counts, common, pairs)
         store.store_blobs({story_state.state_key(FEATURES_VERSION, tuning): state.to_bytes()})
     return pairs
 
@@ -770,8 +907,15 @@ def home_items(articles: Sequence[Article], stories: Stories) -> tuple[Article, 
 # --- details only one source has ---------------------------------------------------------------
 
 _TOKEN = re.compile(r"[^\W\d_][\w’'-]*")
+_CAPITAL = re.compile(r"[^\W\d_a-z][\w’'-]*")  # a `_TOKEN` not starting with a-z, or its end
+_TOKEN_CHAR = re.compile(r"[\w’'-]")
+_TOKEN_TAIL = re.compile(r"[\d_’'-]")  # what may follow a token's first letter, but not start it
 _CONNECTORS = frozenset({"of", "de", "da", "del", "von", "van", "der", "al", "bin", "du", "la"})
 _NAME_GAP = re.compile(r"[ \t]+|[ \t]*-[ \t]*")
+# After a capitalised word: a `_NAME_GAP` and a word that may be capitalised or a connector.
+_MAY_CONTINUE = re.compile(
+    rf"(?:{_NAME_GAP.pattern})(?:[^\W\d_a-z]|{'|'.join(sorted(_CONNECTORS))})"
+)
 _STARTERS = frozenset(
     [
         "the",
@@ -826,8 +970,10 @@ _STARTERS = frozenset(
 _TITLES = frozenset(
     {"president", "minister", "prime", "mr", "mrs", "ms", "dr", "general", "secretary", "leader"}
 )
+# A number not preceded by a word character, "." or "," (checked after its first digit: the
+# search then skips from digit to digit), and the unit or counted noun after it.
 _FIGURE = re.compile(
-    r"(?<![\w.,])(\d+(?:[.,]\d+)*)(?:\s*(%|per ?cent|million|billion|thousand|[^\W\d_]+))?"
+    r"(\d(?<![\w.,]\d)\d*(?:[.,]\d+)*)(?:\s*(%|per ?cent|million|billion|thousand|[^\W\d_]+))?"
 )
 _QUOTE = re.compile(r"“([^”]{12,400})”|\"([^\"\n]{12,400})\"|«([^»]{12,400})»")
 _MAX_DETAILS = 12
@@ -848,25 +994,33 @@ class SourceDetails:
 
 
 def _possessive(word: str) -> tuple[str, bool]:
-    for suffix in ("’s", "'s", "’", "'"):
-        if word.endswith(suffix):
-            return word.removesuffix(suffix), True
+    if word.endswith(_POSSESSIVES):
+        for suffix in _POSSESSIVES:
+            if word.endswith(suffix):
+                return word.removesuffix(suffix), True
     return word, False
 
 
+_POSSESSIVES = ("’s", "'s", "’", "'")
+
+
 def _name_runs(text: str) -> Iterator[list[str]]:
-    """Runs of capitalised words joined by spaces, hyphens or a connector ("of", "de" …)."""
+    """Runs of capitalised words joined by spaces, hyphens or a connector ("of", "de" …) that
+    may be names: a capitalised word alone is left out unless it is an acronym.
+
+    The words are `_TOKEN` matches; while no run is open, the search skips straight to the
+    next word that may start with a capital (most words do not), and one that stands alone
+    ("The", "Police’s") is passed over without looking at the word after it."""
     run: list[str] = []
     pending: list[str] = []
-    end = -1
-    for match in _TOKEN.finditer(text):
-        token = match.group()
-        if not run and not pending and not token[0].isupper():
-            end = match.end()  # a lowercase word with no run open: nothing to do (most words)
+    end = position = 0
+    while (match := (_TOKEN if run else _CAPITAL).search(text, position)) is not None:
+        start, position = match.span()
+        word, possessive = _possessive(match.group())
+        if not run and not _opens_run(text, word, possessive, start, position):
             continue
-        word, possessive = _possessive(token)
-        contiguous = bool(run) and _NAME_GAP.fullmatch(text[end : match.start()]) is not None
-        end = match.end()
+        contiguous = bool(run) and _NAME_GAP.fullmatch(text, end, start) is not None
+        end = position
         if word[:1].isupper():
             if not contiguous:
                 yield from _flush(run)
@@ -886,6 +1040,29 @@ def _name_runs(text: str) -> Iterator[list[str]]:
     yield from _flush(run)
 
 
+def _opens_run(text: str, word: str, possessive: bool, start: int, end: int) -> bool:
+    """Whether a word `_CAPITAL` found opens a run that may be a name: it is a capitalised
+    `_TOKEN`, and an acronym or followed by a gap and what may continue a run."""
+    if not word[0].isupper() or _inside_token(text, start):
+        return False  # "iPhone", "éclair"
+    return _acronym(word) or (not possessive and _MAY_CONTINUE.match(text, end) is not None)
+
+
+def _acronym(word: str) -> bool:
+    return len(word) > 1 and word.isupper()
+
+
+def _inside_token(text: str, start: int) -> bool:
+    """Whether the letter at `start` continues a `_TOKEN` that began earlier: a letter comes
+    before it with only digits, underscores, apostrophes or hyphens between ("iPhone", "3M" not)."""
+    before = start - 1
+    if before < 0 or _TOKEN_CHAR.match(text, before) is None:
+        return False  # the usual case: a space or punctuation before the word
+    while before >= 0 and _TOKEN_TAIL.match(text, before) is not None:
+        before -= 1
+    return before >= 0 and _TOKEN.match(text, before) is not None
+
+
 def _flush(run: list[str]) -> Iterator[list[str]]:
     if run:
         yield list(run)
@@ -897,7 +1074,7 @@ def names(text: str) -> tuple[str, ...]:
     for run in _name_runs(text):
         while run and (run[0].casefold() in _STARTERS or run[0].endswith(("ing", "ed", "ly"))):
             run = run[1:]
-        if len(run) >= 2 or (len(run) == 1 and len(run[0]) > 1 and run[0].isupper()):
+        if len(run) >= 2 or (len(run) == 1 and _acronym(run[0])):
             name = " ".join(run)
             found.setdefault(name.casefold(), name)
     return tuple(found.values())
@@ -905,12 +1082,18 @@ def names(text: str) -> tuple[str, ...]:
 
 def figures(text: str) -> tuple[str, ...]:
     """Numbers with a unit or a counted noun after them ("41 cars", "6.4 million")."""
+    return _figures_and_numbers(text)[0]
+
+
+def _figures_and_numbers(text: str) -> tuple[tuple[str, ...], set[str]]:
+    """`figures` and every number of the text (with a unit or not), from one search."""
     found: dict[str, str] = {}
-    for match in _FIGURE.finditer(text):
-        number, unit = match.group(1), match.group(2)
+    numbers: set[str] = set()
+    for number, unit in _FIGURE.findall(text):
+        numbers.add(number)
         if unit and unit[:1].islower() and unit not in _STOP:
             found.setdefault(number, f"{number} {unit}")
-    return tuple(found.values())
+    return tuple(found.values()), numbers
 
 
 def quotes(text: str) -> tuple[str, ...]:
@@ -949,10 +1132,10 @@ class ArticleDetails:
 
 def article_details(article: Article) -> ArticleDetails:
     text = "\n".join(part for part in (article.standfirst or "", article.body))
-    whole = article_text(article)
-    return ArticleDetails(
-        names(text), figures(text), quotes(text), whole.casefold(), frozenset(_numbers_in(whole))
-    )
+    figured, numbers = _figures_and_numbers(text)
+    numbers |= _numbers_in(article.title)  # the title's numbers confirm others' figures too
+    folded = article_text(article).casefold()
+    return ArticleDetails(names(text), figured, quotes(text), folded, frozenset(numbers))
 
 
 class DetailsCache:

@@ -9,6 +9,8 @@ import shutil
 from pathlib import Path
 
 import pytest
+from hypothesis import example, given, settings
+from hypothesis import strategies as st
 
 from sitegen import story_state
 from sitegen.build import build_site
@@ -321,7 +323,7 @@ def test_unchanged_articles_features_are_loaded_not_computed():
     store = _DictStore()
     first = build_stories(events, store=store)
     computed = store.stored
-    assert computed == 2 * len(events)  # each article's words and signature row
+    assert computed == len(events)  # each article's words (signatures are quicker computed)
     again = build_stories(events, store=store)
     assert store.stored == computed
     assert _story_slugs(again) == _story_slugs(first)
@@ -406,3 +408,175 @@ def test_a_crowd_of_retellings_makes_bounded_stories_and_updates_match() -> None
     assert _story_slugs(build_stories(more, tuning, store=store)) == _story_slugs(
         build_stories(more, tuning)
     )
+
+
+# Letters, digits, joiners, separators and the characters that casefold or encode unevenly.
+_TRICKY = st.lists(
+    st.sampled_from([*"abcAB019 -'’_.,\n\t«»\u00a0éÉßİΣςКиї٣", "don't", "rock-'n'-roll", "the"]),
+    max_size=80,
+).map("".join)
+
+
+@settings(max_examples=300, deadline=None)
+@given(texts=st.lists(_TRICKY, min_size=1, max_size=6))
+def test_numbered_text_finds_the_words_features_defines(texts: list[str]) -> None:
+    """Detection's fast word extraction (split bytes, resolve each piece once) gives the
+    words of `features`, from the text and again from the stored form."""
+    from sitegen.stories import _pieces, _Vocabulary, features
+
+    vocabulary = _Vocabulary()
+    for text in texts:
+        article = Article(id="tag:t,2024:1", title="", slug="t", body=text)
+        numbers, stored = vocabulary.numbered_text(_pieces(article))
+        found = {vocabulary.words[n] for n in numbers.tolist()}
+        assert found == features(article)
+        assert sorted(numbers.tolist()) == numbers.tolist() == sorted(set(numbers.tolist()))
+        again, _stored = vocabulary.numbered_text(stored.split(b"\n"))
+        assert again.tolist() == numbers.tolist()
+
+
+@pytest.mark.parametrize("seed", [1, 2, 3])
+def test_candidate_pairs_are_the_pairs_of_uncrowded_buckets_within_the_window(seed: int) -> None:
+    """The numpy bucket pairing against its definition, pair by pair, on small random keys."""
+    import numpy as np
+
+    from sitegen.stories import _candidates
+
+    rng = np.random.default_rng(seed)
+    tuning = Tuning(permutations=8, rows=2, crowded=5, window_days=3)
+    keys = rng.integers(0, 15, size=(60, 4)).astype(np.uint64)  # buckets of 1 to about 9
+    rows_present = rng.random(60) > 0.1
+    days = [None if rng.random() < 0.15 else int(d) for d in rng.integers(0, 12, size=60)]
+    expected = set()
+    for band in range(keys.shape[1]):
+        for key in set(keys[rows_present, band].tolist()):
+            members = [i for i in range(60) if rows_present[i] and keys[i, band] == key]
+            if len(members) > tuning.crowded:
+                continue
+            for i in members:
+                for j in members:
+                    near = days[i] is None or days[j] is None or abs(days[i] - days[j]) <= 3
+                    if i < j and near:
+                        expected.add((i, j))
+    found = [tuple(pair) for pair in _candidates(keys, rows_present, days, tuning).tolist()]
+    assert expected and found == sorted(expected)
+
+
+def _reference_name_runs(text: str):
+    """`sitegen.stories._name_runs` as first written: every token in turn (the definition)."""
+    from sitegen.stories import _CONNECTORS, _NAME_GAP, _TOKEN, _possessive
+
+    run: list[str] = []
+    pending: list[str] = []
+    end = -1
+    for match in _TOKEN.finditer(text):
+        token = match.group()
+        if not run and not pending and not token[0].isupper():
+            end = match.end()
+            continue
+        word, possessive = _possessive(token)
+        contiguous = bool(run) and _NAME_GAP.fullmatch(text[end : match.start()]) is not None
+        end = match.end()
+        if word[:1].isupper():
+            if not contiguous:
+                if run:
+                    yield list(run)
+                run = []
+            run.extend(pending)
+            run.append(word)
+        elif contiguous and len(pending) < 2 and word in _CONNECTORS:
+            pending.append(word)
+            continue
+        else:
+            if run:
+                yield list(run)
+            run = []
+        pending = []
+        if possessive:
+            if run:
+                yield list(run)
+            run = []
+    if run:
+        yield list(run)
+
+
+_NAMEY = st.lists(
+    st.sampled_from(
+        [
+            *" \t\n-'’_.,3½éÉǅ",
+            *("Bank", "of", "de", "von", "der", "England", "’s", "'s", "IMF", "iPhone", "3M"),
+            *("the", "Mr", "Jean-Luc", "mcDonald", "X", "said", "Ünal", "ÉCLAIR", "US", "IT"),
+            *("delta", "Sing", "Ed", "Police’s", "IMF’s", "la", "al", "du", "bin", "ON"),
+        ]
+    ),
+    max_size=60,
+).map("".join)
+
+
+def _reference_names(text: str) -> tuple[str, ...]:
+    """`sitegen.stories.names` over every run of `_reference_name_runs` (the definition)."""
+    from sitegen.stories import _STARTERS
+
+    found: dict[str, str] = {}
+    for run in _reference_name_runs(text):
+        while run and (run[0].casefold() in _STARTERS or run[0].endswith(("ing", "ed", "ly"))):
+            run = run[1:]
+        if len(run) >= 2 or (len(run) == 1 and len(run[0]) > 1 and run[0].isupper()):
+            name = " ".join(run)
+            found.setdefault(name.casefold(), name)
+    return tuple(found.values())
+
+
+@settings(max_examples=1000, deadline=None)
+@given(text=_NAMEY)
+@example("Bank Ünal and Bank - Éclair, iPhone Maker 3M Deal, Bank of, England de la Paz")
+@example("Police’s chief Bank de, England IMF’s head IT US the Jean-Luc’s ON la Mer")
+def test_names_skipping_words_that_cannot_matter_are_the_names_of_every_token(text) -> None:
+    """`names` passes over lowercase words and capitalised words alone (not acronyms) without
+    looking at what follows them: the names are those of the token-by-token definition."""
+    from sitegen.stories import names
+
+    assert names(text) == _reference_names(text)
+
+
+_ORIGINAL_FIGURE = (
+    r"(?<![\w.,])(\d+(?:[.,]\d+)*)(?:\s*(%|per ?cent|million|billion|thousand|[^\W\d_]+))?"
+)
+_NUMBERY = st.lists(
+    st.sampled_from([*" \n\t.,%-a3٣", "12", "4.5", "1,200", "cars", "per cent", "million", "The"]),
+    max_size=40,
+).map("".join)
+
+
+@settings(max_examples=500, deadline=None)
+@given(title=_NUMBERY, standfirst=_NUMBERY, body=_NUMBERY)
+def test_figures_and_numbers_are_those_of_the_first_pattern(title, standfirst, body) -> None:
+    """The figure pattern checks what precedes a number after its first digit, and an article's
+    numbers come from one search of the standfirst and body plus one of the title: the same
+    figures and numbers as the first pattern run over each text."""
+    import re
+
+    from sitegen.stories import _FIGURE, article_details
+
+    original = re.compile(_ORIGINAL_FIGURE)
+    text = f"{standfirst}\n{body}"
+    assert _FIGURE.findall(text) == original.findall(text)
+    article = Article(id="tag:t,2024:1", title=title, slug="t", standfirst=standfirst, body=body)
+    whole = f"{title}\n{standfirst}\n{body}"
+    assert article_details(article).numbers == {m.group(1) for m in original.finditer(whole)}
+
+
+def test_words_read_half_in_a_forked_process_give_the_same_stories(monkeypatch) -> None:
+    """Many articles to read are shared with a forked process; its word numbers are turned
+    into the parent's, so the stories and the stored words are those of one process."""
+    import sitegen.stories as stories_module
+
+    events = generated_events(80)
+    corpus = [*events, *(retold(a, 1, n) for n, a in enumerate(events[:25]))]
+    alone_store, shared_store = _DictStore(), _DictStore()
+    alone = _story_slugs(build_stories(corpus, store=alone_store))
+    monkeypatch.setattr(stories_module, "_SHARED_FROM", 2)
+    monkeypatch.setattr(stories_module, "_CHUNK", 40)  # three chunks, each shared
+    assert _story_slugs(build_stories(corpus, store=shared_store)) == alone
+    words = {k: set(v.split(b"\n")) for k, v in alone_store.values.items() if k != _STATE}
+    assert {k: set(v.split(b"\n")) for k, v in shared_store.values.items() if k != _STATE} == words
