@@ -6,6 +6,7 @@ from hypothesis import strategies as st
 
 from sitegen.ingest.knowledge import load_knowledge
 from sitegen.ingest.lines import (
+    _OPENING_CHARS,
     LineRules,
     is_glued_ui,
     is_prose,
@@ -259,3 +260,33 @@ def test_line_patterns_found_as_by_a_plain_search(
         union = re.compile("|".join(f"(?:{p.pattern})" for p in patterns), re.IGNORECASE)
         assert any_of(line) == bool(union.search(line)), line
         assert (any_of.match(line) is not None) == bool(union.search(line)), line
+
+
+def _every_test_line() -> list[str]:
+    from tests.conftest import DATA
+
+    lines: set[str] = set()
+    for path in sorted(DATA.rglob("*.txt")):
+        text = path.read_bytes().decode("utf-8", "replace")
+        for line in text.splitlines():
+            line = line.strip()
+            if line:
+                lines |= {line, line.lower(), line.upper(), line[1:], line * 3}
+    return sorted(lines)
+
+
+def test_first_character_shortcuts_answer_as_the_whole_unions(rules: LineRules) -> None:
+    """On ASCII lines only the patterns that can open with the line's first character are
+    tried; over every line of the test data (and variants), that answers as trying them all."""
+    boilerplate = rules.boilerplate
+    checked = 0
+    for line in _every_test_line():
+        if not line.isascii():
+            continue
+        checked += 1
+        whole = boilerplate.match(line) is not None
+        assert boilerplate(line) == whole, line
+        opening = boilerplate._open_ended
+        expected = opening is not None and opening.match(line, 0, _OPENING_CHARS) is not None
+        assert (boilerplate.match_opening(line) is not None) == expected, line
+    assert checked > 1000

@@ -255,6 +255,7 @@ class AnyOf:
         # "^sign up\b.*$"); one that ends in "$" otherwise is written for short lines.
         open_ended = [p.removesuffix(".*$") for p in anchored if _open_ended(p)]
         self._open_ended = _union(open_ended)
+        self._open_by_first, self._open_for_other = _by_first_character(open_ended)
         # The floating ones are searched only in lines that hold one of their phrases.
         phrases = [required_phrases(p, re.IGNORECASE) for p in floating]
         known = [p for p in phrases if p is not None]
@@ -286,9 +287,11 @@ class AnyOf:
     def match_opening(self, line: str) -> re.Match[str] | None:
         """The match of a pattern anchored at the start and open at the end, tried on the
         opening of the line only (a long line is known by how it opens)."""
-        if self._open_ended is None:
-            return None
-        return self._open_ended.match(line, 0, _OPENING_CHARS)
+        if not line.isascii():
+            pattern = self._open_ended
+        else:  # only the patterns that can open with the line's first character
+            pattern = self._open_by_first.get(line[:1].lower(), self._open_for_other)
+        return None if pattern is None else pattern.match(line, 0, _OPENING_CHARS)
 
 
 def _open_ended(pattern: str) -> bool:
