@@ -30,6 +30,8 @@ class CreditLine:
     strong: bool  # holds a "/" or a known agency: a credit even after a caption without full stop
 
 
+MAX_VIEWER_LINE = 40  # an image viewer's button is a few words
+
 # Joins a caption and the credit printed on the next line into one line (see `CreditReader.join`).
 _JOINT = "\u2063"
 
@@ -92,6 +94,8 @@ class CreditReader:
             **dict.fromkeys(knowledge.caption_toggles, "toggle"),
         }
         # A line that is only a labelled credit: "Quelle: picture alliance/dpa", "Credit...Name".
+        # An ASCII line opening with none of these letters (in either case) has no label first.
+        self._label_initials = frozenset(label[:1].lower() for label in knowledge.credit_labels)
         self._label_first = re.compile(
             rf"^(?P<label>{labels})\s*(?::|,|\s+by\b|\.\.\.|…)\s*(?P<credit>\S.*)$", re.IGNORECASE
         )
@@ -254,7 +258,9 @@ class CreditReader:
         """The credit when the whole line is one, printed under its caption."""
         if len(line) > 160 or _JOINT in line:
             return None
-        if (labelled := self._label_first.match(line)) is not None:
+        first = line[:1]
+        may_be_labelled = not first.isascii() or first.lower() in self._label_initials
+        if may_be_labelled and (labelled := self._label_first.match(line)) is not None:
             credit = self._clean_credit(labelled.group("credit"))
             if not credit or len(credit.split()) > 14 or not self._looks_like_names(credit):
                 return None
@@ -285,7 +291,7 @@ class CreditReader:
     def viewer_line(self, line: str) -> Literal["marker", "toggle"] | None:
         """An image viewer's button: "marker" stands for an image above its caption ("Bild
         vergrößern"), "toggle" follows a caption and its credit (NPR's "hide caption")."""
-        return self._viewer_lines.get(line.casefold()) if len(line) < 40 else None
+        return self._viewer_lines.get(line.casefold()) if len(line) < MAX_VIEWER_LINE else None
 
     @staticmethod
     def join(caption: str, credit: str) -> str:

@@ -16,7 +16,7 @@ from typing import Literal
 
 from sitegen.errors import RefusedInput
 from sitegen.ingest.cites import CiteFinder
-from sitegen.ingest.credits import CreditLine, CreditReader
+from sitegen.ingest.credits import MAX_VIEWER_LINE, CreditLine, CreditReader
 from sitegen.ingest.dateline import DatelineReader, join_dateline_lines
 from sitegen.ingest.dates import DateLine, DateReader
 from sitegen.ingest.knowledge import Knowledge
@@ -519,7 +519,7 @@ class Extractor:
         repeated: str | None = None  # a credit the image viewer prints again after its toggles
         seen_prose = False  # before any prose, a line without full stop is the headline
         for line in lines:
-            if (viewer := credits.viewer_line(line)) is not None:
+            if len(line) < MAX_VIEWER_LINE and (viewer := credits.viewer_line(line)) is not None:
                 if viewer == "toggle":
                     repeated = self._toggled_credit(joined) or repeated
                 continue
