@@ -290,3 +290,13 @@ def test_first_character_shortcuts_answer_as_the_whole_unions(rules: LineRules) 
         expected = opening is not None and opening.match(line, 0, _OPENING_CHARS) is not None
         assert (boilerplate.match_opening(line) is not None) == expected, line
     assert checked > 1000
+
+
+def test_the_fingerprint_union_answers_as_its_match() -> None:
+    from sitegen.ingest.credits import CreditReader
+    from sitegen.ingest.publisher import PublisherReader
+
+    knowledge = load_knowledge()
+    fingerprints = PublisherReader(knowledge, CreditReader(knowledge))._fingerprints
+    for line in _every_test_line():
+        assert fingerprints(line) == (fingerprints.match(line) is not None), line

@@ -79,7 +79,13 @@ class PublisherReader:
     def fingerprint(self, lines: list[str]) -> str | None:
         """The outlet whose fingerprint (data) appears in the paste."""
         for line in lines:
-            if len(line) <= 400 and (match := self._fingerprints.match(line)):
+            # The quick test first (on ASCII lines it tries only the fingerprints that can open
+            # with the line's first letter); the match, to name the outlet, only when it says yes.
+            if (
+                len(line) <= 400
+                and self._fingerprints(line)
+                and (match := self._fingerprints.match(line))
+            ):
                 return self._fingerprint_names[int(match.lastgroup[1:])]
         return None
 
