@@ -43,8 +43,6 @@ KNOWN_UNSEEN_MISSES = {
         "qsources_guardian_bbc_cuts.txt",  # the label ends a menu line
     },
     "cited_sources": {"qcredits_cnn_tornado_alabama.txt"},  # a local station's call sign
-    "paragraphs": {"qcredits_cnn_tornado_alabama.txt"},  # 'Link Copied!' counted
-    "must_not_contain": {"qcredits_cnn_tornado_alabama.txt"},
 }
 
 
