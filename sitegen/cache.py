@@ -72,11 +72,6 @@ def _stamp(stat: os.stat_result) -> str:
     return f"{stat.st_size}:{stat.st_mtime_ns}:{stat.st_ino}"
 
 
-def render_bodies(texts: list[str], workers: int) -> list[str]:
-    """Convert Markdown bodies, in order; over a process pool when there are many."""
-    return Conversion(texts, workers).result()
-
-
 class Conversion:
     """Markdown bodies being converted: over a process pool that starts at once when there
     are many, so the caller can do other work meanwhile; `result` waits for them, in order."""

@@ -30,7 +30,7 @@ class CreditLine:
     strong: bool  # holds a "/" or a known agency: a credit even after a caption without full stop
 
 
-MAX_VIEWER_LINE = 40  # an image viewer's button is a few words
+_MAX_VIEWER_LINE = 40  # an image viewer's button is a few words
 
 # Joins a caption and the credit printed on the next line into one line (see `CreditReader.join`).
 _JOINT = "\u2063"
@@ -291,7 +291,7 @@ class CreditReader:
     def viewer_line(self, line: str) -> Literal["marker", "toggle"] | None:
         """An image viewer's button: "marker" stands for an image above its caption ("Bild
         vergrößern"), "toggle" follows a caption and its credit (NPR's "hide caption")."""
-        return self._viewer_lines.get(line.casefold()) if len(line) < MAX_VIEWER_LINE else None
+        return self._viewer_lines.get(line.casefold()) if len(line) < _MAX_VIEWER_LINE else None
 
     @staticmethod
     def join(caption: str, credit: str) -> str:

@@ -16,7 +16,7 @@ from typing import Literal
 
 from sitegen.errors import RefusedInput
 from sitegen.ingest.cites import CiteFinder
-from sitegen.ingest.credits import MAX_VIEWER_LINE, CreditLine, CreditReader
+from sitegen.ingest.credits import CreditLine, CreditReader
 from sitegen.ingest.dateline import DatelineReader, join_dateline_lines
 from sitegen.ingest.dates import DateLine, DateReader
 from sitegen.ingest.knowledge import Knowledge
@@ -198,8 +198,7 @@ class Extractor:
             elif (byline := self.rules.byline_names(part)) is not None:
                 names.extend(byline)
             elif (
-                self._is_source_name(part)
-                or self.knowledge.canonical_source(part) is not None
+                self._is_source_name(part)  # a known outlet or agency
                 or (masthead and names_outlet(part, masthead))
                 or self.rules.is_boilerplate(part)
             ):
@@ -519,7 +518,7 @@ class Extractor:
         repeated: str | None = None  # a credit the image viewer prints again after its toggles
         seen_prose = False  # before any prose, a line without full stop is the headline
         for line in lines:
-            if len(line) < MAX_VIEWER_LINE and (viewer := credits.viewer_line(line)) is not None:
+            if (viewer := credits.viewer_line(line)) is not None:
                 if viewer == "toggle":
                     repeated = self._toggled_credit(joined) or repeated
                 continue
@@ -716,10 +715,9 @@ class Extractor:
         if source is None:
             return None
         for line in page.lines[i + 1 : page.body_end]:
+            # The story goes on: a caption's credit ("Quelle: dpa"), not a source line.
             if letter_word_count(line) >= 12 and ends_sentence(line):
-                return (
-                    None  # the story goes on: a caption's credit ("Quelle: dpa"), not a source line
-                )
+                return None
         return source
 
     @staticmethod

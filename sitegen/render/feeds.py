@@ -14,9 +14,7 @@ import os
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-from feedgen.entry import FeedEntry
 from feedgen.ext.base import BaseEntryExtension, BaseExtension
-from feedgen.ext.dc import DcEntryExtension
 from feedgen.feed import FeedGenerator
 from feedgen.util import xml_elem
 
@@ -108,27 +106,7 @@ class _EntryAttribution(BaseEntryExtension):
         return entry
 
 
-class EntryCache:
-    """Each article's feedgen entry, made once and shared by every feed that lists it.
-
-    A feedgen entry holds what both formats print, so the Atom and the RSS document of a feed,
-    and the other feeds that list the article (site, section, tag, publisher, story), take the
-    same object instead of building their own.
-    """
-
-    def __init__(self) -> None:
-        self._entries: dict[str, FeedEntry] = {}
-
-    def entry(self, item: FeedItem) -> FeedEntry:
-        found = self._entries.get(item.article.id)
-        if found is None:
-            found = self._entries[item.article.id] = _entry(item)
-        return found
-
-
-def _generator(
-    spec: FeedSpec, self_url: str, media_type: str, entries: EntryCache
-) -> FeedGenerator:
+def _generator(spec: FeedSpec, self_url: str, media_type: str) -> FeedGenerator:
     fg = FeedGenerator()
     fg.load_extension("dc", atom=False, rss=True)
     fg.register_extension("attribution", _Attribution, _EntryAttribution, atom=True, rss=True)
@@ -146,17 +124,13 @@ def _generator(
     fg.generator("sitegen")
     fg.updated(spec.updated)
     for item in spec.items:
-        # The entry has the feed's extensions already (feedgen skips loading them again).
-        fg.add_entry(entries.entry(item), order="append")
+        _add_entry(fg, item)
     return fg
 
 
-def _entry(item: FeedItem) -> FeedEntry:
-    """The feedgen entry of one article, with the extensions every feed of ours loads."""
+def _add_entry(fg: FeedGenerator, item: FeedItem) -> None:
     article = item.article
-    fe = FeedEntry()
-    fe.register_extension("dc", DcEntryExtension, atom=False, rss=True)
-    fe.register_extension("attribution", _EntryAttribution, atom=True, rss=True)
+    fe = fg.add_entry(order="append")
     fe.id(article.id)
     fe.title(article.title)
     fe.published(item.published)
@@ -177,15 +151,10 @@ def _entry(item: FeedItem) -> FeedEntry:
     fe.content(item.content, type="html")
     fe.attribution.publisher = article.publisher
     fe.attribution.url = item.original_url
-    return fe
 
 
-def render_feeds(spec: FeedSpec, entries: EntryCache | None = None) -> tuple[bytes, bytes]:
-    """The Atom and the RSS document for one feed, each with its own `rel="self"` link.
-
-    `entries` shares each article's entry between feeds (a renderer keeps one per build).
-    """
-    entries = entries if entries is not None else EntryCache()
-    atom = _generator(spec, spec.atom_url, "application/atom+xml", entries)
-    rss = _generator(spec, spec.rss_url, "application/rss+xml", entries)
+def render_feeds(spec: FeedSpec) -> tuple[bytes, bytes]:
+    """The Atom and the RSS document for one feed, each with its own `rel="self"` link."""
+    atom = _generator(spec, spec.atom_url, "application/atom+xml")
+    rss = _generator(spec, spec.rss_url, "application/rss+xml")
     return atom.atom_str(pretty=True, encoding="UTF-8"), rss.rss_str(pretty=True, encoding="UTF-8")

@@ -19,7 +19,7 @@ import nh3
 from sitegen.cache import digest
 from sitegen.config import Settings
 from sitegen.model import Article, When
-from sitegen.render.feeds import Category, EntryCache, FeedItem, FeedSpec, render_feeds
+from sitegen.render.feeds import Category, FeedItem, FeedSpec, render_feeds
 from sitegen.render.jsonld import news_article, script_json
 from sitegen.render.markdown import (
     MarkdownRenderer,
@@ -156,7 +156,6 @@ class SiteRenderer:
         self.site_feed = FeedLink(settings.title, "atom.xml", "rss.xml")
         self.views = {a.id: self._view(a) for a in site.articles}
         self._feed_items: dict[str, FeedItem] = {}
-        self._feed_entries = EntryCache()
         self._item_keys: dict[str, str] = {}
         self._story_keys: dict[str, str] = {}
         self._page_salt = digest(
@@ -334,7 +333,7 @@ class SiteRenderer:
             author=self.settings.title,
             items=tuple(self.feed_item(a) for a in dated),
         )
-        atom, rss = render_feeds(spec, self._feed_entries)
+        atom, rss = render_feeds(spec)
         yield Output(link.atom, atom, "feed")
         yield Output(link.rss, rss, "feed")
 
