@@ -145,12 +145,13 @@ def _locked_build(
         unchanged = _unchanged(cache, inputs, output)
         if unchanged is not None and not errors and not warnings:
             return BuildResult(output=output, articles=unchanged, published=True, unchanged=True)
+        # Forgotten until this build is published and remembered: a build killed on the way
+        # must not leave the old inputs vouching for whatever site it left in place.
+        cache.set_state("inputs", "")
         result = _build(project, settings, output, cache, errors, warnings, request)
         clean = result.published and not result.errors and not result.warnings
         if result.published:
             _remember(cache, inputs if clean else None, result.articles)
-        else:
-            cache.set_state("inputs", "")
         return result
 
 

@@ -98,6 +98,9 @@ def finish(
         cache.set_state("spare", _identity(folders.spare))
         return
     output, spare = folders.output, folders.spare
+    # Unknown until the exchange is recorded: a build killed in between must not leave a record
+    # that vouches for the folder now in place (the next build would trust or even skip it).
+    cache.set_state("output", "")
     if output.is_dir() and not output.is_symlink() and exchange(spare, output):
         cache.swap_manifests()  # the old site is now the spare
         if folders.known:
@@ -105,8 +108,8 @@ def finish(
     else:
         _replace(spare, output)
         cache.swap_manifests()
-    cache.set_state("output", _identity(output))
     cache.update_units(units, recorded)
+    cache.set_state("output", _identity(output))  # last: what vouches for all of the above
 
 
 def _delete(folder: Path, paths: Iterable[str]) -> None:

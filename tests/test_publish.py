@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 
+import sitegen.cache
 import sitegen.config
 import sitegen.publish
 from sitegen.build import build_site
@@ -126,3 +127,34 @@ def test_settings_change_of_output_starts_a_new_spare(tmp_path: Path) -> None:
     settings = dataclasses.replace(sitegen.config.Settings(), output_dir="other")
     assert build_site(project, settings=settings, import_seeds=False).ok
     assert snapshot(project.root / "other") == snapshot(project.root / "public")
+
+
+class _Died(BaseException):
+    """Stands for a build killed at a chosen step (not an Exception: nothing may catch it)."""
+
+
+@pytest.mark.parametrize(
+    "step", ["cache.BuildCache.swap_manifests", "cache.BuildCache.update_units", "build._remember"]
+)
+def test_a_build_that_dies_after_the_exchange_is_not_trusted_later(
+    tmp_path: Path, monkeypatch, step: str
+) -> None:
+    """Killed between exchanging the folders and recording it, the two builds after it (the
+    content back as before, then as the dead build had it) still publish exactly their site."""
+    project = write_project(tmp_path / "site", [article(n) for n in range(1, 6)])
+    for body in ("One.", "Two."):  # both folders exist and are recorded
+        _edit(project, 2, body)
+        assert build_site(project, import_seeds=False).ok
+
+    def die(*_args: object) -> None:
+        raise _Died
+
+    _edit(project, 2, "Three.")
+    with monkeypatch.context() as patch:
+        patch.setattr(f"sitegen.{step}", die)
+        with pytest.raises(_Died):
+            build_site(project, import_seeds=False)
+    for body in ("Two.", "Three."):
+        _edit(project, 2, body)
+        assert build_site(project, import_seeds=False).ok
+        assert snapshot(project.root / "public") == _clean(tmp_path, project, f"clean-{body}")
